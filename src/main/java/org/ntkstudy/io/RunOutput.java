@@ -1,0 +1,200 @@
+package org.ntkstudy.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.math.Matrix;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's output folder ({@code --out}), written the safe way: everything goes to a hidden
+ * temporary sibling ({@code .NAME.inprogress-ID}), a {@code manifest.json} listing every file and
+ * its size is written last, and only then is the folder renamed to its final name. A run that
+ * dies leaves nothing that looks finished; an existing output is replaced (with
+ * {@code --overwrite}) only once the new one is complete, so it is never lost to a failed run.
+ */
+public final class RunOutput {
+  private static final Logger LOG = LoggerFactory.getLogger(RunOutput.class);
+  public static final String MANIFEST = "manifest.json";
+
+  private final FileSystem fs;
+  private final Path target;
+  private final Path tmp;
+  private final boolean overwrite;
+  private boolean committed;
+
+  private RunOutput(FileSystem fs, Path target, Path tmp, boolean overwrite) {
+    this.fs = fs;
+    this.target = target;
+    this.tmp = tmp;
+    this.overwrite = overwrite;
+  }
+
+  /**
+   * Prepares output folder {@code out} (a Hadoop URI or local path).
+   *
+   * @throws UserInputException when {@code out} exists and {@code overwrite} is false, or is a file
+   */
+  public static RunOutput open(String out, boolean overwrite, Configuration conf) {
+    if (out == null || out.isBlank()) {
+      throw new UserInputException("--out is required: the folder the results are written to");
+    }
+    try {
+      Path target = new Path(out);
+      FileSystem fs = target.getFileSystem(conf);
+      target = fs.makeQualified(target);
+      if (fs.exists(target)) {
+        if (!fs.getFileStatus(target).isDirectory()) {
+          throw new UserInputException("--out " + out + " is an existing file, not a folder");
+        }
+        if (!overwrite) {
+          throw new UserInputException(
+              "--out " + out + " already exists: pass --overwrite to replace it (it is kept until"
+                  + " the new results are complete) or choose another folder");
+        }
+      }
+      Path parent = target.getParent();
+      String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      Path tmp = new Path(parent, "." + target.getName() + ".inprogress-" + id);
+      if (!fs.mkdirs(tmp)) {
+        throw new UserInputException("cannot create " + tmp + " beside --out " + out);
+      }
+      LOG.info("writing to {} (renamed to {} when complete)", tmp, target);
+      return new RunOutput(fs, target, tmp, overwrite);
+    } catch (IOException e) {
+      throw new UserInputException("cannot prepare --out " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The final folder. */
+  public Path target() {
+    return target;
+  }
+
+  /** The URI of {@code relative} inside the temporary folder, for Spark's writers. */
+  public String uri(String relative) {
+    return new Path(tmp, relative).toString();
+  }
+
+  /** Creates (overwriting) file {@code relative} in the temporary folder. */
+  public OutputStream create(String relative) throws IOException {
+    FSDataOutputStream s = fs.create(new Path(tmp, relative), true);
+    return s;
+  }
+
+  public void writeText(String relative, String text) {
+    try (OutputStream o = create(relative)) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + relative, e);
+    }
+  }
+
+  public void writeJson(String relative, Object tree) {
+    writeText(relative, Json.write(tree) + "\n");
+  }
+
+  public void writeNpy(String relative, Matrix m) {
+    try (OutputStream o = create(relative)) {
+      Npy.write(o, m);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + relative, e);
+    }
+  }
+
+  public void writeNpy(String relative, double[] v) {
+    try (OutputStream o = create(relative)) {
+      Npy.write(o, v);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + relative, e);
+    }
+  }
+
+  /**
+   * Writes the manifest and renames the folder to its final name. With overwrite, the previous
+   * folder is moved aside first and deleted only after the rename succeeded.
+   *
+   * @return the final folder
+   */
+  public Path commit() {
+    if (committed) {
+      throw new IllegalStateException("already committed: " + target);
+    }
+    try {
+      List<Map<String, Object>> files = new ArrayList<>();
+      long total = 0;
+      for (FileStatus f : listFiles(tmp)) {
+        String rel = tmp.toUri().relativize(f.getPath().toUri()).getPath();
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("path", rel);
+        e.put("bytes", f.getLen());
+        files.add(e);
+        total += f.getLen();
+      }
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("complete", true);
+      manifest.put("created", Instant.now().toString());
+      manifest.put("total_bytes", total);
+      manifest.put("files", files);
+      writeJson(MANIFEST, manifest);
+
+      Path aside = null;
+      if (fs.exists(target)) {
+        if (!overwrite) {
+          throw new UserInputException(
+              "--out " + target + " appeared while the job ran; results left in " + tmp);
+        }
+        aside = new Path(target.getParent(), "." + target.getName() + ".replaced-" + tmp.getName());
+        if (!fs.rename(target, aside)) {
+          throw new IOException("cannot move the previous " + target + " aside");
+        }
+      }
+      if (!fs.rename(tmp, target)) {
+        if (aside != null) {
+          fs.rename(aside, target);
+        }
+        throw new IOException("cannot rename " + tmp + " to " + target);
+      }
+      if (aside != null) {
+        fs.delete(aside, true);
+      }
+      committed = true;
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot finish output " + target + "; partial results in " + tmp, e);
+    }
+  }
+
+  /** Every file under {@code dir}, recursively, in path order (Spark's _SUCCESS markers too). */
+  private List<FileStatus> listFiles(Path dir) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    var it = fs.listFiles(dir, true);
+    while (it.hasNext()) {
+      FileStatus f = it.next();
+      if (!f.getPath().getName().endsWith(".crc")) {
+        out.add(f);
+      }
+    }
+    out.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
+    return out;
+  }
+
+  /** The temporary folder, which a failed run leaves behind (it never looks finished). */
+  public Path temporary() {
+    return tmp;
+  }
+}

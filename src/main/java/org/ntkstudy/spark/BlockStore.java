@@ -1,0 +1,130 @@
+package org.ntkstudy.spark;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.math.Matrix;
+
+/**
+ * Blocked matrices on disk as Parquet, one row per block: {@code block_row, block_col, rows, cols,
+ * values} (row-major doubles). Each executor writes the blocks it computed; nothing passes through
+ * the driver. Also assembles a dense matrix from upper-triangle blocks when it fits a driver
+ * budget, and refuses with a clear message when it does not.
+ */
+public final class BlockStore {
+  /** The Parquet schema of a stored block. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("block_row", DataTypes.IntegerType, false)
+          .add("block_col", DataTypes.IntegerType, false)
+          .add("rows", DataTypes.IntegerType, false)
+          .add("cols", DataTypes.IntegerType, false)
+          .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  private BlockStore() {}
+
+  /** Writes {@code blocks} to Parquet at {@code uri} (computing them, on the executors). */
+  public static void write(SparkSession spark, JavaRDD<MatrixBlock> blocks, String uri) {
+    JavaRDD<Row> rows =
+        blocks.map(
+            b ->
+                RowFactory.create(
+                    b.blockRow(),
+                    b.blockCol(),
+                    b.values().rows(),
+                    b.values().cols(),
+                    b.values().data()));
+    spark.createDataFrame(rows, SCHEMA).write().parquet(uri);
+  }
+
+  /** Reads blocks written by {@link #write} (lazily, on the executors). */
+  public static JavaRDD<MatrixBlock> read(SparkSession spark, String uri) {
+    Dataset<Row> df = spark.read().schema(SCHEMA).parquet(uri);
+    return df.javaRDD().map(BlockStore::fromRow);
+  }
+
+  static MatrixBlock fromRow(Row r) {
+    int rows = r.getInt(2);
+    int cols = r.getInt(3);
+    Object v = r.get(4);
+    double[] data;
+    if (v instanceof double[] a) {
+      data = a;
+    } else {
+      List<Double> list = r.getList(4);
+      data = new double[list.size()];
+      for (int k = 0; k < data.length; k++) {
+        data[k] = list.get(k);
+      }
+    }
+    return new MatrixBlock(r.getInt(0), r.getInt(1), new Matrix(rows, cols, data));
+  }
+
+  /**
+   * Collects upper-triangle blocks to the driver and assembles the full symmetric n×n matrix
+   * (lower triangle mirrored).
+   *
+   * @param maxBytes the driver budget for a dense matrix (`--max-driver-mb`)
+   * @throws UserInputException when the dense matrix would exceed it
+   */
+  public static Matrix collectSymmetric(JavaRDD<MatrixBlock> blocks, BlockGrid grid, long maxBytes) {
+    requireFits(grid, maxBytes);
+    return assembleSymmetric(blocks.collect(), grid);
+  }
+
+  /** Refuses to build a dense n×n matrix on the driver above {@code maxBytes}. */
+  public static void requireFits(BlockGrid grid, long maxBytes) {
+    if (grid.denseBytes() > maxBytes) {
+      throw new UserInputException(
+          String.format(
+              "a dense %dx%d matrix (%.1f MiB) exceeds the driver budget of %.1f MiB;"
+                  + " raise --max-driver-mb (and the driver memory) or use a smaller --n",
+              grid.n(), grid.n(), grid.denseBytes() / 1048576.0, maxBytes / 1048576.0));
+    }
+  }
+
+  /** The full symmetric matrix from its upper-triangle blocks, each block placed exactly once. */
+  public static Matrix assembleSymmetric(List<MatrixBlock> blocks, BlockGrid grid) {
+    int n = grid.n();
+    Matrix full = new Matrix(n, n);
+    double[] a = full.data();
+    boolean[] seen = new boolean[(int) grid.numPairs()];
+    int nb = grid.numBlocks();
+    for (MatrixBlock b : blocks) {
+      int bi = b.blockRow();
+      int bj = b.blockCol();
+      int pairIndex = bi * nb - bi * (bi - 1) / 2 + (bj - bi);
+      if (bj < bi || seen[pairIndex]) {
+        throw new IllegalStateException("block (" + bi + ", " + bj + ") is not a new upper-triangle block");
+      }
+      seen[pairIndex] = true;
+      int r0 = grid.blockStart(bi);
+      int c0 = grid.blockStart(bj);
+      Matrix v = b.values();
+      if (v.rows() != grid.blockRows(bi) || v.cols() != grid.blockRows(bj)) {
+        throw new IllegalStateException("block (" + bi + ", " + bj + ") has shape " + v);
+      }
+      double[] d = v.data();
+      for (int r = 0; r < v.rows(); r++) {
+        System.arraycopy(d, r * v.cols(), a, (r0 + r) * n + c0, v.cols());
+        if (bi != bj) {
+          for (int c = 0; c < v.cols(); c++) {
+            a[(c0 + c) * n + r0 + r] = d[r * v.cols() + c];
+          }
+        }
+      }
+    }
+    for (int k = 0; k < seen.length; k++) {
+      if (!seen[k]) {
+        throw new IllegalStateException("missing block pair " + k + " of " + seen.length);
+      }
+    }
+    return full;
+  }
+}

@@ -1,0 +1,87 @@
+package org.ntkstudy.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.ntkstudy.math.Matrix;
+
+/**
+ * Registers every class the project ships between JVMs with Kryo (tests run with
+ * {@code spark.kryo.registrationRequired=true}, so a missing registration fails a test). Matrices
+ * get a compact serializer: shape plus the raw doubles.
+ */
+public final class KryoRegistration implements KryoRegistrator {
+
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(double[].class);
+    kryo.register(double[][].class);
+    kryo.register(int[].class);
+    kryo.register(long[].class);
+    kryo.register(Object[].class);
+    kryo.register(java.util.ArrayList.class);
+    kryo.register(scala.Tuple2.class);
+    kryo.register(scala.Tuple2[].class);
+    kryo.register(Matrix.class, new MatrixSerializer());
+    kryo.register(Matrix[].class);
+    kryo.register(RowBlock.class, new RowBlockSerializer());
+    kryo.register(RowBlock[].class);
+    kryo.register(MatrixBlock.class, new MatrixBlockSerializer());
+    kryo.register(MatrixBlock[].class);
+  }
+
+  /** Shape, then the row-major doubles. */
+  static final class MatrixSerializer extends Serializer<Matrix> {
+    @Override
+    public void write(Kryo kryo, Output output, Matrix m) {
+      output.writeInt(m.rows());
+      output.writeInt(m.cols());
+      output.writeDoubles(m.data());
+    }
+
+    @Override
+    public Matrix read(Kryo kryo, Input input, Class<Matrix> type) {
+      int rows = input.readInt();
+      int cols = input.readInt();
+      return new Matrix(rows, cols, input.readDoubles(rows * cols));
+    }
+  }
+
+  static final class RowBlockSerializer extends Serializer<RowBlock> {
+    private final MatrixSerializer matrices = new MatrixSerializer();
+
+    @Override
+    public void write(Kryo kryo, Output output, RowBlock b) {
+      output.writeInt(b.index());
+      output.writeInt(b.row0());
+      matrices.write(kryo, output, b.rows());
+    }
+
+    @Override
+    public RowBlock read(Kryo kryo, Input input, Class<RowBlock> type) {
+      int index = input.readInt();
+      int row0 = input.readInt();
+      return new RowBlock(index, row0, matrices.read(kryo, input, Matrix.class));
+    }
+  }
+
+  static final class MatrixBlockSerializer extends Serializer<MatrixBlock> {
+    private final MatrixSerializer matrices = new MatrixSerializer();
+
+    @Override
+    public void write(Kryo kryo, Output output, MatrixBlock b) {
+      output.writeInt(b.blockRow());
+      output.writeInt(b.blockCol());
+      matrices.write(kryo, output, b.values());
+    }
+
+    @Override
+    public MatrixBlock read(Kryo kryo, Input input, Class<MatrixBlock> type) {
+      int i = input.readInt();
+      int j = input.readInt();
+      return new MatrixBlock(i, j, matrices.read(kryo, input, Matrix.class));
+    }
+  }
+}
