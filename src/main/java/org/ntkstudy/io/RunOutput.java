@@ -57,6 +57,8 @@ public final class RunOutput {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
+      // No .crc sidecar files beside the outputs on a local disk (the manifest lists sizes).
+      fs.setWriteChecksum(false);
       if (fs.exists(target)) {
         if (!fs.getFileStatus(target).isDirectory()) {
           throw new UserInputException("--out " + out + " is an existing file, not a folder");

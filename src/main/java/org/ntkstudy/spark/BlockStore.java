@@ -1,5 +1,7 @@
 package org.ntkstudy.spark;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -13,7 +15,8 @@ import org.ntkstudy.math.Matrix;
 
 /**
  * Blocked matrices on disk as Parquet, one row per block: {@code block_row, block_col, rows, cols,
- * values} (row-major doubles). Each executor writes the blocks it computed; nothing passes through
+ * values}, the values as one binary cell of row-major little-endian float64 (the bytes of a .npy
+ * body: an array&lt;double&gt; column encodes every element with its own levels and wrote 3× slower). Each executor writes the blocks it computed; nothing passes through
  * the driver. Also assembles a dense matrix from upper-triangle blocks when it fits a driver
  * budget, and refuses with a clear message when it does not.
  */
@@ -25,7 +28,7 @@ public final class BlockStore {
           .add("block_col", DataTypes.IntegerType, false)
           .add("rows", DataTypes.IntegerType, false)
           .add("cols", DataTypes.IntegerType, false)
-          .add("values", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+          .add("values", DataTypes.BinaryType, false);
 
   private BlockStore() {}
 
@@ -39,7 +42,7 @@ public final class BlockStore {
                     b.blockCol(),
                     b.values().rows(),
                     b.values().cols(),
-                    b.values().data()));
+                    toBytes(b.values().data())));
     spark.createDataFrame(rows, SCHEMA).write().parquet(uri);
   }
 
@@ -52,18 +55,20 @@ public final class BlockStore {
   static MatrixBlock fromRow(Row r) {
     int rows = r.getInt(2);
     int cols = r.getInt(3);
-    Object v = r.get(4);
-    double[] data;
-    if (v instanceof double[] a) {
-      data = a;
-    } else {
-      List<Double> list = r.getList(4);
-      data = new double[list.size()];
-      for (int k = 0; k < data.length; k++) {
-        data[k] = list.get(k);
-      }
+    byte[] bytes = (byte[]) r.get(4);
+    if (bytes.length != 8L * rows * cols) {
+      throw new IllegalStateException("block (" + r.getInt(0) + ", " + r.getInt(1) + ") holds "
+          + bytes.length + " bytes, expected " + 8L * rows * cols + " for " + rows + "x" + cols);
     }
+    double[] data = new double[rows * cols];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(data);
     return new MatrixBlock(r.getInt(0), r.getInt(1), new Matrix(rows, cols, data));
+  }
+
+  static byte[] toBytes(double[] data) {
+    ByteBuffer buf = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asDoubleBuffer().put(data);
+    return buf.array();
   }
 
   /**

@@ -24,6 +24,20 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(java.util.ArrayList.class);
     kryo.register(scala.Tuple2.class);
     kryo.register(scala.Tuple2[].class);
+    // Spark SQL ships table schemas inside tasks when reading the Parquet we write.
+    kryo.register(org.apache.spark.sql.types.StructType.class);
+    kryo.register(org.apache.spark.sql.types.StructField.class);
+    kryo.register(org.apache.spark.sql.types.StructField[].class);
+    kryo.register(org.apache.spark.sql.types.Metadata.class);
+    kryo.register(org.apache.spark.sql.types.ArrayType.class);
+    kryo.register(org.apache.spark.sql.types.BinaryType$.class);
+    kryo.register(org.apache.spark.sql.types.IntegerType$.class);
+    kryo.register(org.apache.spark.sql.types.LongType$.class);
+    kryo.register(org.apache.spark.sql.types.DoubleType$.class);
+    kryo.register(org.apache.spark.sql.types.StringType$.class);
+    kryo.register(org.apache.spark.sql.types.BooleanType$.class);
+    // MLlib BlockMatrix.multiply sums its block products as Breeze matrices in a shuffle (bench).
+    kryo.register(breeze.linalg.DenseMatrix$mcD$sp.class);
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());

@@ -1,0 +1,49 @@
+package org.ntkstudy.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.spark.SparkSessions;
+
+/** Helpers shared by the commands: running with a SparkSession, parsing enums, printing results. */
+final class Cli {
+  private Cli() {}
+
+  /** Runs {@code body} with the job's SparkSession and stops Spark afterwards. */
+  static int withSpark(String job, Consumer<SparkSession> body) {
+    SparkSession spark = SparkSessions.create("ntk-" + job);
+    try {
+      body.accept(spark);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static <E extends Enum<E>> E parseEnum(Class<E> type, String option, String value) {
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      StringBuilder allowed = new StringBuilder();
+      for (E c : type.getEnumConstants()) {
+        allowed.append(allowed.length() == 0 ? "" : " | ").append(c.name().toLowerCase(Locale.ROOT));
+      }
+      throw new UserInputException(option + " must be one of " + allowed + ", got '" + value + "'");
+    }
+  }
+
+  /** Prints the chosen figures and where the output is, for the person at the terminal. */
+  static void printSummary(Path out, Map<String, Object> summary, String... keys) {
+    StringBuilder sb = new StringBuilder("\n");
+    for (String k : keys) {
+      Object v = summary.get(k);
+      sb.append(String.format("  %-18s %s%n", k, v instanceof Double d ? String.format("%.6g", d) : v));
+    }
+    sb.append("\nResults: ").append(out).append('\n');
+    sb.append("Report:  ").append(new Path(out, "summary.json")).append('\n');
+    System.out.println(sb);
+  }
+}

@@ -1,0 +1,51 @@
+package org.ntkstudy.cli;
+
+import java.util.concurrent.Callable;
+import org.ntkstudy.jobs.SpectrumJob;
+import org.ntkstudy.spark.GramSpectrum;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code spectrum}: the Gram and attention spectra and condition numbers of SCIENCE §1. */
+@Command(name = "spectrum", mixinStandardHelpOptions = true,
+    description = "Spectra of G = XX^T, G^3 and the attended X~X~^T, with every condition number and"
+        + " width threshold of SCIENCE section 1.")
+public final class SpectrumCommand implements Callable<Integer> {
+  @Mixin DatasetOptions dataset;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--block", defaultValue = "0",
+      description = "block size in rows (default: chosen from the task memory)")
+  int block;
+
+  @Option(names = "--partitions", defaultValue = "0",
+      description = "tasks for the block pairs (default: one per pair)")
+  int partitions;
+
+  @Option(names = "--tol", defaultValue = "1e-10", description = "relative rank tolerance (default: ${DEFAULT-VALUE})")
+  double tol;
+
+  @Option(names = "--eps", defaultValue = "0.1", description = "target error of m*_v1 (default: ${DEFAULT-VALUE})")
+  double eps;
+
+  @Option(names = "--lambda", defaultValue = "1e-3", description = "lambda_ridge (default: ${DEFAULT-VALUE})")
+  double lambda;
+
+  @Option(names = "--route", defaultValue = "auto",
+      description = "auto | gram | covariance: how G's spectrum is computed (default: ${DEFAULT-VALUE})")
+  String route;
+
+  @Override
+  public Integer call() {
+    SpectrumJob.Config config = new SpectrumJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
+        block, partitions, tol, eps, lambda, Cli.parseEnum(GramSpectrum.Route.class, "--route", route),
+        output.maxDriverBytes());
+    return Cli.withSpark("spectrum", spark -> {
+      SpectrumJob.Result r = new SpectrumJob(config).run(spark);
+      Cli.printSummary(r.out(), r.summary(), "n", "d", "lambda_max", "rank_tol", "kappa_tol", "kappa_d",
+          "kappa_d_status", "kappa_ridge", "kappa_cubed", "kappa_10_G", "kappa_10_attn",
+          "log10_m_star_v1", "log10_m_star_v2");
+    });
+  }
+}

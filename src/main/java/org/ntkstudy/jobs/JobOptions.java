@@ -1,0 +1,56 @@
+package org.ntkstudy.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.spark.BlockGrid;
+
+/** Settings shared by the jobs: how a dataset spec reads in a summary, the default block size. */
+public final class JobOptions {
+  /** Keep at least this many block pairs per core, so both cores stay busy (NOTES-spark-blas). */
+  static final int MIN_PAIRS_PER_CORE = 3;
+
+  private JobOptions() {}
+
+  /** The dataset options as they appear on the command line and in summaries. */
+  public static Map<String, Object> datasetMap(DatasetSpec s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("dataset", s.dataset());
+    m.put("data", s.dataLocation());
+    m.put("test_data", s.testData());
+    m.put("n", s.n());
+    m.put("n_test", s.nTest());
+    m.put("classes", s.classes());
+    m.put("subset", s.subset());
+    m.put("seed", s.seed());
+    m.put("label_column", s.labelColumn());
+    m.put("pixel_scale", s.pixelScale());
+    return m;
+  }
+
+  /**
+   * The block size when {@code --block} is not given: the largest that fits a quarter of one
+   * task's share of executor memory (capped at 1024, where DGEMM peaks), then halved (not below
+   * 256) until there are about three block pairs per core.
+   */
+  public static int defaultBlock(SparkSession spark, int n, int d) {
+    var conf = spark.sparkContext().getConf();
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    long executorBytes;
+    if (spark.sparkContext().isLocal()) {
+      executorBytes = Runtime.getRuntime().maxMemory();
+      cores = Math.max(1, cores);
+    } else {
+      executorBytes = conf.getSizeAsBytes("spark.executor.memory", "1g");
+      cores = conf.getInt("spark.executor.cores", 1);
+    }
+    long taskBytes = executorBytes / cores / 4;
+    int b = BlockGrid.defaultBlockSize(n, d, taskBytes);
+    int totalCores = Math.max(1, spark.sparkContext().defaultParallelism());
+    while (b > 256 && new BlockGrid(n, b).numPairs() < (long) MIN_PAIRS_PER_CORE * totalCores) {
+      b /= 2;
+    }
+    return Math.min(b, n);
+  }
+}

