@@ -12,14 +12,20 @@ import org.ntkstudy.spark.SparkSessions;
 final class Cli {
   private Cli() {}
 
-  /** Runs {@code body} with the job's SparkSession and stops Spark afterwards. */
+  /**
+   * Runs {@code body} with the job's SparkSession, and stops Spark afterwards if this call started
+   * it (a session that was already running, e.g. in a notebook or a test, is left alone).
+   */
   static int withSpark(String job, Consumer<SparkSession> body) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.create("ntk-" + job);
     try {
       body.accept(spark);
       return 0;
     } finally {
-      spark.stop();
+      if (!existed) {
+        spark.stop();
+      }
     }
   }
 

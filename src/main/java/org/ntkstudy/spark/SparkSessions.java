@@ -34,9 +34,12 @@ public final class SparkSessions {
 
   /** Gets or creates the session for job {@code appName}. */
   public static SparkSession create(String appName) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkConf conf = defaults(new SparkConf().setAppName(appName));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-    spark.sparkContext().addSparkListener(new ProgressListener());
+    if (!existed) {
+      spark.sparkContext().addSparkListener(new ProgressListener());
+    }
     logBlas();
     return spark;
   }
