@@ -39,7 +39,7 @@ public final class DatasetOptions {
   @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--label-col", defaultValue = DatasetSpec.DEFAULT_LABEL_COLUMN,
+  @Option(names = {"--label-column", "--label-col"}, defaultValue = DatasetSpec.DEFAULT_LABEL_COLUMN,
       description = "label column of a table (default: ${DEFAULT-VALUE})")
   String labelColumn;
 

@@ -15,8 +15,9 @@ final class DoubleImageSet implements ImageSet {
   private final int[] labels;
 
   /**
+   * @param name the file {@link #describe} names
+   * @param unit what one image is called there ("image", "row")
    * @param data row-major, labels.length × dim, not copied
-   * @param name the file named by {@link #describe}, @param unit what one image is called there
    */
   DoubleImageSet(String source, String name, String unit, int dim, double[] data, int[] labels) {
     if ((long) dim * labels.length != data.length) {

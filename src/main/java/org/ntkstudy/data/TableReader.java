@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,18 +107,52 @@ public final class TableReader {
               ? spark.read().option("header", "true").option("inferSchema", "true").csv(path.toString())
               : spark.read().parquet(path.toString());
     } catch (Exception e) {
-      // AnalysisException and friends: the file is not a table of this format.
+      // Schema discovery reads the files: an AnalysisException or a Spark error blaming their
+      // content means this is not a table of this format; anything else is Spark's own failure.
+      String why = e instanceof AnalysisException ? e.getMessage() : unreadableFile(e);
+      if (why == null) {
+        throw e;
+      }
       throw new DataFormatException(
-          shown + ": Spark cannot read it as " + fmt + ": " + e.getMessage()
-              + (format == null ? " (name it .csv or .parquet to choose the format)" : ""), e);
+          shown + ": Spark cannot read it as " + fmt + ": " + why
+              + (format == null && !bySuffix(location)
+                  ? " (name it .csv or .parquet to choose the format)"
+                  : ""),
+          e);
     }
     // The file and the position within it, to put rows back in file order on the driver.
     Dataset<Row> ordered =
         df.withColumn(FILE_COLUMN, functions.input_file_name())
             .withColumn(POS_COLUMN, functions.monotonically_increasing_id());
     Layout layout = plan(ordered.schema(), labelColumn, shown);
-    // Streams one partition at a time to the driver instead of collecting every Row object.
-    return convert(ordered.toLocalIterator(), layout, pixelScale, shown, path.getName());
+    try {
+      // Streams one partition at a time to the driver instead of collecting every Row object.
+      return convert(ordered.toLocalIterator(), layout, pixelScale, shown, path.getName());
+    } catch (RuntimeException e) {
+      String why = unreadableFile(e);
+      if (why == null) {
+        throw e;
+      }
+      throw new DataFormatException(shown + ": Spark cannot read it as " + fmt + ": " + why, e);
+    }
+  }
+
+  /**
+   * The message of a Spark error that blames a file's content (a corrupt footer, a malformed
+   * record), or null for any other failure, which is left as it is rather than blamed on the
+   * user's file.
+   */
+  static String unreadableFile(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SparkThrowable) {
+        String c = ((SparkThrowable) t).getErrorClass();
+        if (c != null
+            && (c.contains("READ_FILE") || c.contains("FOOTER") || c.startsWith("MALFORMED"))) {
+          return t.getMessage();
+        }
+      }
+    }
+    return null;
   }
 
   static String format(String location, String format) {
@@ -132,6 +168,11 @@ public final class TableReader {
       return CSV;
     }
     return PARQUET;
+  }
+
+  private static boolean bySuffix(String location) {
+    String name = location.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+    return name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".parquet");
   }
 
   /** How features sit in a row. */

@@ -38,6 +38,8 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(org.apache.spark.sql.types.BooleanType$.class);
     // MLlib BlockMatrix.multiply sums its block products as Breeze matrices in a shuffle (bench).
     kryo.register(breeze.linalg.DenseMatrix$mcD$sp.class);
+    // The data layer's classes (DatasetSpec is a record: Java serialization) and what table reads ship.
+    org.ntkstudy.data.DataKryoClasses.register(kryo);
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());

@@ -2,18 +2,22 @@ package org.ntkstudy.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.esotericsoftware.kryo.Kryo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +31,16 @@ class TableReaderSparkTest {
 
   @BeforeAll
   static void start() {
-    // The shared test session (Kryo registration required, as on a cluster); never stopped here.
+    // The shared test session (Kryo registration required); never stopped here.
     spark = SparkTestSession.get();
+    SparkConf conf = spark.sparkContext().conf();
+    if (conf.getBoolean("spark.kryo.registrationRequired", false)) {
+      Kryo kryo = new KryoSerializer(conf).newKryo();
+      assertNotNull(
+          kryo.getClassResolver().getRegistration(org.apache.spark.ml.linalg.VectorUDT.class),
+          "the test session requires Kryo registration but the registrator does not call "
+              + "DataKryoClasses.register(kryo): reading tables ships those Spark classes");
+    }
   }
 
   /** label, a, b with label = row % 3, a = row, b = 255 - row (0..255 values). */
@@ -109,5 +121,15 @@ class TableReaderSparkTest {
             DataFormatException.class,
             () -> TableReader.read(spark, DataFixtures.CONF, where, null, null, "label", 1));
     assertTrue(e.getMessage().contains("none.parquet: no such file or directory"), e.getMessage());
+  }
+
+  @Test
+  void corruptParquetIsAnInputError() {
+    Path f = DataFixtures.write(tmp.resolve("x.parquet"), "not parquet");
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> TableReader.read(spark, DataFixtures.CONF, f.toString(), null, null, "label", 1));
+    assertTrue(e.getMessage().contains("x.parquet: Spark cannot read it as parquet"), e.getMessage());
   }
 }

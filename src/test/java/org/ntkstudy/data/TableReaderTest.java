@@ -124,7 +124,12 @@ class TableReaderTest {
 
   @SafeVarargs
   static <T> scala.collection.Seq<T> seq(T... values) {
-    return scala.collection.JavaConverters.asScalaBufferConverter(Arrays.asList(values)).asScala();
+    // A Spark Row holds an array column as a Scala Seq; nulls allowed, so no List.of.
+    List<T> list = new ArrayList<>();
+    for (T v : values) {
+      list.add(v);
+    }
+    return scala.collection.JavaConverters.asScalaBufferConverter(list).asScala();
   }
 
   @Test
