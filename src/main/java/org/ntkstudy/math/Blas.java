@@ -50,8 +50,9 @@ public final class Blas {
   }
 
   /**
-   * c (m×n, row-major) = alpha·0 + beta·c + A B^T where A is rows [aOff/k, …) of an m×k row-major
-   * array and B likewise n×k: lets callers multiply row ranges of a larger matrix in place.
+   * c = beta·c + A Bᵀ, all row-major: A is the m×k matrix starting at {@code a[aOffset]}, B the
+   * n×k matrix starting at {@code b[bOffset]}, c is m×n. Lets callers multiply row ranges of a
+   * larger array without copying them.
    */
   public static void gemmNT(
       double[] a, int aOffset, int m, double[] b, int bOffset, int n, int k, double[] c, double beta) {
