@@ -57,6 +57,18 @@ public final class Npy {
     }
   }
 
+  /** Reads a .npy file from a Hadoop URI or local path (e.g. {@code --init-weights}). */
+  public static Matrix read(String uri, org.apache.hadoop.conf.Configuration conf) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      return read(new java.io.BufferedInputStream(in, 1 << 16), uri);
+    } catch (java.io.FileNotFoundException e) {
+      throw new UserInputException(uri + ": no such file");
+    } catch (IOException e) {
+      throw new UserInputException(uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Reads a float64 C-order array of 1 or 2 dimensions (a vector becomes a 1-column matrix).
    *

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +17,6 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.math.Attention;
 import org.ntkstudy.math.ConditionNumbers;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.Provenance;
@@ -28,6 +26,7 @@ import org.ntkstudy.spark.BlockStore;
 import org.ntkstudy.spark.BlockedRows;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.MatrixBlock;
+import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,11 +175,7 @@ public final class SpectrumJob {
     timings.put("eigen_G_s", seconds(t));
 
     t = System.nanoTime();
-    Broadcast<Matrix> cb = jsc.broadcast(c);
-    Matrix xt = Stages.run(jsc, "spectrum/attend",
-        "attended features X~ = rows of XC normalised, " + grid.numBlocks() + " row blocks",
-        () -> rows.mapRows(b -> Attention.attend(b.rows(), cb.value(), b.row0())));
-    cb.unpersist(false);
+    Matrix xt = ModelInputs.attend(jsc, rows, c, new Matrix(0, d), block).train();
     rows.release();
     timings.put("attend_s", seconds(t));
 

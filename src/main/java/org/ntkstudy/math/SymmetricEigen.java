@@ -54,4 +54,44 @@ public final class SymmetricEigen {
     }
     return out;
   }
+
+  /**
+   * Eigenvalues (descending) and eigenvectors of a symmetric matrix: column k of
+   * {@code vectors} (row-major n×n) belongs to {@code values[k]}.
+   */
+  public record Decomposition(double[] values, Matrix vectors) {}
+
+  /** All eigenvalues and eigenvectors by dsyevd (jobz = "V"); {@code s} is not modified. */
+  public static Decomposition decompose(Matrix s) {
+    if (s.rows() != s.cols()) {
+      throw new IllegalArgumentException("not square: " + s);
+    }
+    int n = s.rows();
+    double[] w = new double[n];
+    if (n == 0) {
+      return new Decomposition(w, new Matrix(0, 0));
+    }
+    double[] a = s.data().clone();
+    double[] workQuery = new double[1];
+    int[] iworkQuery = new int[1];
+    intW info = new intW(0);
+    Blas.lapack().dsyevd("V", "L", n, a, n, w, workQuery, -1, iworkQuery, -1, info);
+    checkInfo(info, n);
+    int lwork = Math.max(1, (int) workQuery[0]);
+    int liwork = Math.max(1, iworkQuery[0]);
+    info = new intW(0);
+    Blas.lapack().dsyevd("V", "L", n, a, n, w, new double[lwork], lwork, new int[liwork], liwork, info);
+    checkInfo(info, n);
+    // Column-major eigenvectors: a[k * n + i] is component i of vector k (ascending order).
+    double[] values = new double[n];
+    Matrix vectors = new Matrix(n, n);
+    for (int k = 0; k < n; k++) {
+      int src = n - 1 - k;
+      values[k] = w[src];
+      for (int i = 0; i < n; i++) {
+        vectors.set(i, k, a[src * n + i]);
+      }
+    }
+    return new Decomposition(values, vectors);
+  }
 }

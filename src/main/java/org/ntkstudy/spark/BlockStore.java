@@ -94,6 +94,36 @@ public final class BlockStore {
     }
   }
 
+  /**
+   * The dense rows×cols matrix from every block of a rectangular grid pair (e.g. test × train),
+   * each block placed exactly once.
+   */
+  public static Matrix assembleRectangular(List<MatrixBlock> blocks, BlockGrid rows, BlockGrid cols) {
+    Matrix full = new Matrix(rows.n(), cols.n());
+    double[] a = full.data();
+    int nc = cols.numBlocks();
+    boolean[] seen = new boolean[rows.numBlocks() * nc];
+    for (MatrixBlock b : blocks) {
+      int k = b.blockRow() * nc + b.blockCol();
+      if (seen[k]) {
+        throw new IllegalStateException("block (" + b.blockRow() + ", " + b.blockCol() + ") twice");
+      }
+      seen[k] = true;
+      Matrix v = b.values();
+      int r0 = rows.blockStart(b.blockRow());
+      int c0 = cols.blockStart(b.blockCol());
+      for (int r = 0; r < v.rows(); r++) {
+        System.arraycopy(v.data(), r * v.cols(), a, (r0 + r) * cols.n() + c0, v.cols());
+      }
+    }
+    for (int k = 0; k < seen.length; k++) {
+      if (!seen[k]) {
+        throw new IllegalStateException("missing block " + k + " of " + seen.length);
+      }
+    }
+    return full;
+  }
+
   /** The full symmetric matrix from its upper-triangle blocks, each block placed exactly once. */
   public static Matrix assembleSymmetric(List<MatrixBlock> blocks, BlockGrid grid) {
     int n = grid.n();

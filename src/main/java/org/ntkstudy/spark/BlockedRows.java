@@ -109,7 +109,7 @@ public final class BlockedRows {
    * normalised, which later jobs reuse.
    */
   public Matrix mapRows(Function<RowBlock, Matrix> transform) {
-    List<Matrix> parts = rdd().map(transform).collect();
+    List<Matrix> parts = mapBlocks(transform);
     int cols = parts.get(0).cols();
     double[] out = new double[Math.multiplyExact(grid.n(), cols)];
     int offset = 0;
@@ -141,8 +141,37 @@ public final class BlockedRows {
             k -> {
               BlockGrid.BlockPair p = table[k];
               RowBlock[] rb = b.value();
-              Matrix values = kernel.block(rb[p.i()].rows(), rb[p.j()].rows(), p.i() == p.j());
+              Matrix values = kernel.block(rb[p.i()], rb[p.j()], p.i() == p.j());
               return new MatrixBlock(p.i(), p.j(), values);
+            });
+  }
+
+  /** Applies {@code f} to every row block on the executors; the results in block order. */
+  public <T> List<T> mapBlocks(Function<RowBlock, T> f) {
+    return rdd().map(f).collect();
+  }
+
+  /**
+   * All blocks K(X_I, Y_J) of the rectangular kernel between these rows (I) and {@code columns}
+   * (J), e.g. test × train, one task per block pair unless {@code partitions} says otherwise.
+   * Lazy, like {@link #symmetricBlocks}.
+   */
+  public JavaRDD<MatrixBlock> crossBlocks(BlockedRows columns, BlockKernel kernel, int partitions) {
+    int nr = grid.numBlocks();
+    int nc = columns.grid.numBlocks();
+    List<Integer> ids = new ArrayList<>(nr * nc);
+    for (int k = 0; k < nr * nc; k++) {
+      ids.add(k);
+    }
+    Broadcast<RowBlock[]> rb = blocks;
+    Broadcast<RowBlock[]> cb = columns.blocks;
+    int slices = partitions > 0 ? Math.min(partitions, ids.size()) : ids.size();
+    return jsc.parallelize(ids, slices)
+        .map(
+            k -> {
+              int i = k / nc;
+              int j = k % nc;
+              return new MatrixBlock(i, j, kernel.block(rb.value()[i], cb.value()[j], false));
             });
   }
 

@@ -19,6 +19,8 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(double[].class);
     kryo.register(double[][].class);
     kryo.register(int[].class);
+    kryo.register(byte[].class);
+    kryo.register(byte[][].class);
     kryo.register(long[].class);
     kryo.register(Object[].class);
     kryo.register(java.util.ArrayList.class);

@@ -1,0 +1,50 @@
+package org.ntkstudy.cli;
+
+import java.util.concurrent.Callable;
+import org.ntkstudy.jobs.KernelJob;
+import org.ntkstudy.math.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kernel}: H∞ or the empirical Θ_m of a model, train×train and test×train, in blocks. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+    description = "The analytic NTK H_inf or the empirical NTK Theta_m of the relu or attn model"
+        + " (SCIENCE section 2), train x train and test x train, in blocks across executors.")
+public final class KernelCommand implements Callable<Integer> {
+  @Mixin DatasetOptions dataset;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--model", defaultValue = "relu", description = "relu | attn (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--kind", defaultValue = "analytic", description = "analytic | empirical (default: ${DEFAULT-VALUE})")
+  String kind;
+
+  @Option(names = "--width", defaultValue = "1024", description = "width m of the empirical NTK (default: ${DEFAULT-VALUE})")
+  int width;
+
+  @Option(names = "--sigma0", defaultValue = "0.01", description = "initial scale of W (default: ${DEFAULT-VALUE})")
+  double sigma0;
+
+  @Option(names = "--init-weights", paramLabel = "W.npy", description = "first-layer weights (m x d .npy) instead of the seeded draw")
+  String initWeights;
+
+  @Option(names = "--block", defaultValue = "0", description = "block size in rows (default: chosen from task memory)")
+  int block;
+
+  @Option(names = "--partitions", defaultValue = "0", description = "tasks for the block pairs (default: one per pair)")
+  int partitions;
+
+  @Override
+  public Integer call() {
+    KernelJob.Config config = new KernelJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
+        Cli.parseEnum(Model.class, "--model", model), Cli.parseEnum(KernelJob.Kind.class, "--kind", kind),
+        width, sigma0, initWeights, block, partitions, output.maxDriverBytes());
+    return Cli.withSpark("kernel", spark -> {
+      KernelJob.Result r = new KernelJob(config).run(spark);
+      Cli.printSummary(r.out(), r.summary(), "model", "kind", "width", "n", "n_test", "trace", "frobenius",
+          "lambda_max", "lambda_min", "kappa");
+    });
+  }
+}
