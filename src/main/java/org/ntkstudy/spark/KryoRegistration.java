@@ -42,6 +42,14 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(breeze.linalg.DenseMatrix$mcD$sp.class);
     // The data layer's classes (DatasetSpec is a record: Java serialization) and what table reads ship.
     org.ntkstudy.data.DataKryoClasses.register(kryo);
+    // The width sweep's broadcast setup and cell results (records go through Java serialization:
+    // Kryo 4 cannot construct them).
+    kryo.register(org.ntkstudy.math.Model.class);
+    kryo.register(org.ntkstudy.math.SweepMetrics.Reference.class);
+    kryo.register(org.ntkstudy.math.SweepMetrics.Cell.class,
+        new com.esotericsoftware.kryo.serializers.JavaSerializer());
+    kryo.register(org.ntkstudy.jobs.WidthSweepJob.CellResult.class);
+    kryo.register(org.ntkstudy.jobs.WidthSweepJob.ModelSetup.class);
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());

@@ -1,0 +1,448 @@
+package org.ntkstudy.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.ConditionNumbers;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.NtkKernels;
+import org.ntkstudy.math.Statistics;
+import org.ntkstudy.math.SweepMetrics;
+import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.BlockStore;
+import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.GramSpectrum;
+import org.ntkstudy.spark.ModelInputs;
+import org.ntkstudy.spark.NtkBlockKernels;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code sweep} job (SCIENCE §3): does the empirical NTK Θ_m converge to H∞, and at what
+ * width? The grid models × widths × seeds is the unit of distribution: each cell draws its
+ * network, builds Θ_m on train×train and test×train, and measures it against H∞ (computed once per
+ * model in blocks and broadcast). Per width: means and 95% intervals over seeds; per model and
+ * metric: the log–log fit and the extrapolated width m̂(ε), beside the theory thresholds.
+ */
+public final class WidthSweepJob {
+  private static final Logger LOG = LoggerFactory.getLogger(WidthSweepJob.class);
+  /** The metrics of §3, in the order of the tables. */
+  public static final List<String> METRICS = List.of("e_F", "e_op", "e_W", "e_f");
+
+  /**
+   * The job's configuration.
+   *
+   * @param seeds S, the number of seeds per (model, width): seeds seed, seed + 1, …, seed + S − 1
+   * @param fitMinWidth the smallest width in the fits (`--fit-min-width`)
+   * @param maxCellBytes memory one cell may use (≈ 8 n×n matrices)
+   */
+  public record Config(
+      DatasetSpec data,
+      String out,
+      boolean overwrite,
+      boolean npy,
+      List<Model> models,
+      List<Integer> widths,
+      int seeds,
+      double sigma0,
+      double lambda,
+      double eps,
+      double tol,
+      int fitMinWidth,
+      int block,
+      int partitions,
+      long maxCellBytes) {
+
+    public Config {
+      models = List.copyOf(models);
+      widths = List.copyOf(widths);
+      if (models.isEmpty()) {
+        throw new UserInputException("--models needs at least one of relu, attn");
+      }
+      if (widths.isEmpty() || widths.stream().anyMatch(m -> m <= 0)) {
+        throw new UserInputException("--widths must be positive integers, got " + widths);
+      }
+      if (widths.stream().distinct().count() != widths.size()) {
+        throw new UserInputException("--widths has a repeated width: " + widths);
+      }
+      if (seeds <= 0) {
+        throw new UserInputException("--seeds must be positive, got " + seeds);
+      }
+      if (!(lambda > 0) || !(eps > 0) || !(sigma0 > 0) || !(tol > 0 && tol < 1)) {
+        throw new UserInputException("--lambda, --eps and --sigma0 must be positive and --tol in (0, 1)");
+      }
+    }
+
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      m.put("out", out);
+      m.put("overwrite", overwrite);
+      m.put("npy", npy);
+      m.put("models", models.stream().map(Model::key).toList());
+      m.put("widths", widths);
+      m.put("seeds", seeds);
+      m.put("sigma0", sigma0);
+      m.put("lambda", lambda);
+      m.put("eps", eps);
+      m.put("tol", tol);
+      m.put("fit_min_width", fitMinWidth);
+      m.put("block", block);
+      m.put("partitions", partitions);
+      m.put("max_cell_mb", maxCellBytes / (1024 * 1024));
+      return m;
+    }
+  }
+
+  /** One (model, width, seed) cell: its key and figures. */
+  public static final class CellResult implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    public final Model model;
+    public final int width;
+    public final long seed;
+    public final SweepMetrics.Cell cell;
+
+    CellResult(Model model, int width, long seed, SweepMetrics.Cell cell) {
+      this.model = model;
+      this.width = width;
+      this.seed = seed;
+      this.cell = cell;
+    }
+
+    /** The value of metric {@code name} ({@link #METRICS}). */
+    public double metric(String name) {
+      return switch (name) {
+        case "e_F" -> cell.eF();
+        case "e_op" -> cell.eOp();
+        case "e_W" -> cell.eW();
+        case "e_f" -> cell.ef();
+        default -> throw new IllegalArgumentException(name);
+      };
+    }
+  }
+
+  /** What the job produced. */
+  public record Result(Path out, Map<String, Object> summary, List<CellResult> cells) {}
+
+  private final Config config;
+
+  public WidthSweepJob(Config config) {
+    this.config = config;
+  }
+
+  /** What a cell receives: the model's inputs and its reference, broadcast once per model. */
+  public static final class ModelSetup implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final Model model;
+    final Matrix train;
+    final Matrix test;
+    final SweepMetrics.Reference reference;
+
+    ModelSetup(Model model, Matrix train, Matrix test, SweepMetrics.Reference reference) {
+      this.model = model;
+      this.train = train;
+      this.test = test;
+      this.reference = reference;
+    }
+  }
+
+  public Result run(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    long t0 = System.nanoTime();
+    StudyData data = Stages.run(jsc, "sweep/data", "load " + config.data().dataset(),
+        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    int n = data.train().n();
+    int d = data.d();
+    long cellBytes = 8L * 8 * n * n;
+    if (cellBytes > config.maxCellBytes()) {
+      throw new UserInputException(String.format(
+          "a sweep cell holds about 8 dense %dx%d matrices (%.0f MiB), over --max-cell-mb %d: use a smaller --n"
+              + " or raise --max-cell-mb (and the executor memory)", n, n, cellBytes / 1048576.0,
+          config.maxCellBytes() / 1048576));
+    }
+    if (data.test().n() == 0) {
+      throw new UserInputException("the sweep needs a test set for e_f: --n-test must be positive");
+    }
+    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "sweep");
+    summary.put("dataset", config.data().dataset());
+    summary.put("n", n);
+    summary.put("n_test", data.test().n());
+    summary.put("d", d);
+    summary.put("seeds", config.seeds());
+    summary.put("widths", config.widths());
+
+    Map<String, Object> thresholds = new LinkedHashMap<>();
+    List<Broadcast<ModelSetup>> setups = new ArrayList<>();
+    for (Model model : config.models()) {
+      ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
+      thresholds.put(model.key(), thresholds(jsc, in, block));
+      BlockedRows train = BlockedRows.broadcast(jsc, in.train(), block);
+      BlockedRows test = BlockedRows.broadcast(jsc, in.test(), Math.min(block, in.test().rows()));
+      Matrix h = Stages.run(jsc, "sweep/h-inf-" + model.key(), "H_inf (" + model.key() + ") train x train, "
+          + train.grid().numPairs() + " blocks", () -> BlockStore.collectSymmetric(
+              train.symmetricBlocks(NtkBlockKernels.analytic(), 0), train.grid(), Long.MAX_VALUE));
+      Matrix hTest = Stages.run(jsc, "sweep/h-inf-test-" + model.key(), "H_inf (" + model.key() + ") test x train",
+          () -> BlockStore.assembleRectangular(test.crossBlocks(train, NtkBlockKernels.analytic(), 0).collect(),
+              test.grid(), train.grid()));
+      train.release();
+      test.release();
+      SweepMetrics.Reference ref = Stages.run(jsc, "sweep/reference-" + model.key(),
+          "eigendecomposition of H_inf + lambda I and f_H_inf (" + model.key() + ")",
+          () -> SweepMetrics.Reference.of(h, hTest, data.train().targets(), config.lambda()));
+      setups.add(jsc.broadcast(new ModelSetup(model, in.train(), in.test(), ref)));
+      if (config.npy()) {
+        output.writeNpy("H_inf_" + model.key() + ".npy", h);
+      }
+    }
+    summary.put("thresholds", thresholds);
+
+    List<int[]> cells = new ArrayList<>();
+    for (int mi = 0; mi < setups.size(); mi++) {
+      for (int width : config.widths()) {
+        for (int s = 0; s < config.seeds(); s++) {
+          cells.add(new int[] {mi, width, s});
+        }
+      }
+    }
+    // Widest cells first, so the longest tasks start early.
+    cells.sort((a, b) -> Integer.compare(b[1], a[1]));
+    long baseSeed = config.data().seed();
+    double sigma0 = config.sigma0();
+    List<Broadcast<ModelSetup>> bs = setups;
+    int slices = config.partitions() > 0 ? config.partitions() : cells.size();
+    List<CellResult> results = Stages.run(jsc, "sweep/cells", cells.size() + " cells (models x widths x seeds)",
+        () -> jsc.parallelize(cells, Math.min(slices, cells.size())).map(c -> {
+          ModelSetup setup = bs.get(c[0]).value();
+          long seed = baseSeed + c[2];
+          Matrix w = TwoLayerNetwork.initial(c[1], setup.train.cols(), sigma0, seed, false).weights();
+          Matrix dTrain = NtkKernels.activationPattern(setup.train, w);
+          Matrix dTest = NtkKernels.activationPattern(setup.test, w);
+          Matrix theta = NtkKernels.empiricalNtk(setup.train, dTrain, setup.train, dTrain, true);
+          Matrix thetaTest = NtkKernels.empiricalNtk(setup.test, dTest, setup.train, dTrain, false);
+          return new CellResult(setup.model, c[1], seed, SweepMetrics.of(theta, thetaTest, setup.reference));
+        }).collect());
+    List<CellResult> sorted = new ArrayList<>(results);
+    sorted.sort((a, b) -> a.model != b.model ? a.model.compareTo(b.model)
+        : a.width != b.width ? Integer.compare(a.width, b.width) : Long.compare(a.seed, b.seed));
+
+    summary.put("per_width", perWidth(sorted));
+    summary.put("fits", fits(sorted, false));
+    summary.put("fits_rms", fits(sorted, true));
+    summary.put("lambda", config.lambda());
+    summary.put("eps", config.eps());
+    summary.put("fit_min_width", config.fitMinWidth());
+    summary.put("definitions", definitions());
+    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
+    summary.put("provenance", Provenance.of(spark, config.toMap(), baseSeed));
+
+    writeTables(spark, output, sorted);
+    output.writeJson("summary.json", summary);
+    for (Broadcast<ModelSetup> b : setups) {
+      b.unpersist(false);
+    }
+    Path done = output.commit();
+    LOG.info("sweep written to {}", done);
+    return new Result(done, summary, sorted);
+  }
+
+  /** The §1 thresholds of the model's Gram matrix (G for relu, X̃X̃ᵀ for attn), via its Gramian. */
+  private Map<String, Object> thresholds(JavaSparkContext jsc, ModelInputs in, int block) {
+    GramSpectrum.Result spec = GramSpectrum.ofRows(jsc, "sweep/spectrum-" + in.model().key(),
+        in.model() == Model.RELU ? "G" : "X~X~^T", GramSpectrum.Route.AUTO, in.train(), block, 0, Long.MAX_VALUE);
+    ConditionNumbers.Figures f = ConditionNumbers.of(spec.eigenvalues(), in.train().cols(), config.tol(),
+        config.eps(), config.lambda());
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("kappa_tol", f.kappaTol());
+    t.put("kappa_d", f.kappaD());
+    t.put("kappa_d_status", f.kappaDStatus());
+    t.put("log10_m_star_v1", f.log10MStarV1());
+    t.put("log10_m_star_v2", f.log10MStarV2());
+    return t;
+  }
+
+  /** model → width → metric → {mean, lo, hi}, plus λmin, λmax and κ. */
+  static Map<String, Object> perWidth(List<CellResult> cells) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<Integer, List<CellResult>>> me : group(cells).entrySet()) {
+      Map<String, Object> byWidth = new LinkedHashMap<>();
+      for (Map.Entry<Integer, List<CellResult>> we : me.getValue().entrySet()) {
+        List<CellResult> cs = we.getValue();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (String metric : METRICS) {
+          figures.put(metric, interval(cs.stream().mapToDouble(c -> c.metric(metric)).toArray()));
+        }
+        figures.put("lambda_max", interval(cs.stream().mapToDouble(c -> c.cell.lambdaMax()).toArray()));
+        figures.put("lambda_min", interval(cs.stream().mapToDouble(c -> c.cell.lambdaMin()).toArray()));
+        figures.put("kappa", interval(cs.stream().mapToDouble(c -> c.cell.kappa()).toArray()));
+        byWidth.put(Integer.toString(we.getKey()), figures);
+      }
+      out.put(me.getKey(), byWidth);
+    }
+    return out;
+  }
+
+  /** Mean and 95% interval over the values that exist (a κ that does not exist is skipped). */
+  static Map<String, Object> interval(double[] values) {
+    double[] finite = java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (finite.length == 0) {
+      m.put("mean", null);
+      m.put("lo", null);
+      m.put("hi", null);
+      m.put("seeds", 0);
+      return m;
+    }
+    Statistics.Interval iv = Statistics.interval(finite);
+    m.put("mean", iv.mean());
+    m.put("lo", iv.lo());
+    m.put("hi", iv.hi());
+    m.put("seeds", finite.length);
+    return m;
+  }
+
+  /**
+   * Per model and metric: OLS of log10(seed aggregate) on log10 m over widths ≥ fit-min-width
+   * (SCIENCE §3), the aggregate being the mean or, with {@code rms}, the root mean square over
+   * seeds; m̂(ε) = 10^((log10 ε − a)/b).
+   */
+  Map<String, Object> fits(List<CellResult> cells, boolean rms) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<Integer, List<CellResult>>> me : group(cells).entrySet()) {
+      Map<String, Object> byMetric = new LinkedHashMap<>();
+      for (String metric : METRICS) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        int seeds = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, List<CellResult>> we : me.getValue().entrySet()) {
+          if (we.getKey() < config.fitMinWidth()) {
+            continue;
+          }
+          double[] v = we.getValue().stream().mapToDouble(c -> c.metric(metric)).filter(Double::isFinite).toArray();
+          if (v.length == 0) {
+            continue;
+          }
+          double agg = 0;
+          for (double x : v) {
+            agg += rms ? x * x : x;
+          }
+          agg /= v.length;
+          agg = rms ? Math.sqrt(agg) : agg;
+          if (agg > 0) {
+            xs.add(Math.log10(we.getKey()));
+            ys.add(Math.log10(agg));
+            seeds = Math.min(seeds, v.length);
+          }
+        }
+        Map<String, Object> fit = new LinkedHashMap<>();
+        if (xs.size() >= 2) {
+          Statistics.Line line = Statistics.ols(xs.stream().mapToDouble(Double::doubleValue).toArray(),
+              ys.stream().mapToDouble(Double::doubleValue).toArray());
+          fit.put("slope", line.slope());
+          fit.put("intercept", line.intercept());
+          fit.put("slope_se", line.slopeStdError());
+          fit.put("m_hat", line.slope() < 0 ? Math.pow(10, line.solveFor(Math.log10(config.eps()))) : null);
+          fit.put("log10_m_hat", line.slope() < 0 ? line.solveFor(Math.log10(config.eps())) : null);
+        } else {
+          fit.put("slope", null);
+          fit.put("intercept", null);
+          fit.put("slope_se", null);
+          fit.put("m_hat", null);
+          fit.put("log10_m_hat", null);
+        }
+        fit.put("widths", xs.size());
+        fit.put("seeds", xs.isEmpty() ? 0 : seeds);
+        byMetric.put(metric, fit);
+      }
+      out.put(me.getKey(), byMetric);
+    }
+    return out;
+  }
+
+  private static Map<String, Map<Integer, List<CellResult>>> group(List<CellResult> cells) {
+    Map<String, Map<Integer, List<CellResult>>> g = new LinkedHashMap<>();
+    for (CellResult c : cells) {
+      g.computeIfAbsent(c.model.key(), k -> new TreeMap<>()).computeIfAbsent(c.width, k -> new ArrayList<>()).add(c);
+    }
+    return g;
+  }
+
+  private static void writeTables(SparkSession spark, RunOutput out, List<CellResult> cells) {
+    StructType sweep = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("lambda_max", DataTypes.DoubleType, false)
+        .add("lambda_min", DataTypes.DoubleType, false)
+        .add("kappa", DataTypes.DoubleType, true)
+        .add("e_F", DataTypes.DoubleType, false)
+        .add("e_op", DataTypes.DoubleType, false)
+        .add("e_W", DataTypes.DoubleType, false)
+        // Spark matches column names case-insensitively: e_f would collide with e_F.
+        .add("e_f_test", DataTypes.DoubleType, true);
+    List<Row> rows = new ArrayList<>();
+    for (CellResult c : cells) {
+      SweepMetrics.Cell m = c.cell;
+      rows.add(RowFactory.create(c.model.key(), c.width, c.seed, m.lambdaMax(), m.lambdaMin(),
+          Double.isFinite(m.kappa()) ? m.kappa() : null, m.eF(), m.eOp(), m.eW(),
+          Double.isFinite(m.ef()) ? m.ef() : null));
+    }
+    spark.createDataFrame(rows, sweep).coalesce(1).write().parquet(out.uri("sweep.parquet"));
+
+    StructType spectra = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("index", DataTypes.IntegerType, false)
+        .add("mean", DataTypes.DoubleType, false)
+        .add("lo", DataTypes.DoubleType, false)
+        .add("hi", DataTypes.DoubleType, false)
+        .add("seeds", DataTypes.IntegerType, false);
+    List<Row> srows = new ArrayList<>();
+    for (Map.Entry<String, Map<Integer, List<CellResult>>> me : group(cells).entrySet()) {
+      for (Map.Entry<Integer, List<CellResult>> we : me.getValue().entrySet()) {
+        List<CellResult> cs = we.getValue();
+        int n = cs.get(0).cell.eigenvalues().length;
+        for (int i = 0; i < n; i++) {
+          int idx = i;
+          Statistics.Interval iv = Statistics.interval(cs.stream().mapToDouble(c -> c.cell.eigenvalues()[idx]).toArray());
+          srows.add(RowFactory.create(me.getKey(), we.getKey(), i + 1, iv.mean(), iv.lo(), iv.hi(), cs.size()));
+        }
+      }
+    }
+    spark.createDataFrame(srows, spectra).coalesce(1).write().parquet(out.uri("spectra.parquet"));
+  }
+
+  private static Map<String, String> definitions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("e_F", "|Theta_m - H_inf|_F / |H_inf|_F (SCIENCE 3)");
+    m.put("e_op", "|Theta_m - H_inf|_2 / |H_inf|_2");
+    m.put("e_W", "|(H_inf + lambda I)^-1/2 (Theta_m - H_inf) (H_inf + lambda I)^-1/2|_2");
+    m.put("e_f", "|f_Theta_m - f_H_inf|_F / |f_H_inf|_F on the test set, kernel ridge with lambda"
+        + " (column e_f_test of sweep.parquet)");
+    m.put("per_width", "mean and 95% interval mean +- t_{0.975,S-1} sd / sqrt(S) over seeds");
+    m.put("fits", "OLS of log10(seed-mean metric) on log10 m, widths >= fit_min_width; m_hat = 10^((log10 eps - intercept)/slope)");
+    m.put("fits_rms", "the same fit of log10(root-mean-square over seeds)");
+    m.put("thresholds", "SCIENCE 1 thresholds of the model's Gram matrix: G for relu, X~X~^T for attn");
+    return m;
+  }
+}
