@@ -36,11 +36,19 @@ public final class KernelCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", description = "tasks for the block pairs (default: one per pair)")
   int partitions;
 
+  @Option(names = "--top-k", defaultValue = "20",
+      description = "report the top-k eigenvalues (from the full spectrum when K fits the driver, else by block"
+          + " Lanczos over the blocks on disk) (default: ${DEFAULT-VALUE})")
+  int topK;
+
+  @Option(names = "--lanczos", description = "compute the top-k by block Lanczos over the blocks on disk even when K fits")
+  boolean lanczos;
+
   @Override
   public Integer call() {
     KernelJob.Config config = new KernelJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
         Cli.parseEnum(Model.class, "--model", model), Cli.parseEnum(KernelJob.Kind.class, "--kind", kind),
-        width, sigma0, initWeights, block, partitions, output.maxDriverBytes());
+        width, sigma0, initWeights, block, partitions, output.maxDriverBytes(), topK, lanczos);
     return Cli.withSpark("kernel", spark -> {
       KernelJob.Result r = new KernelJob(config).run(spark);
       Cli.printSummary(r.out(), r.summary(), "model", "kind", "width", "n", "n_test", "trace", "frobenius",

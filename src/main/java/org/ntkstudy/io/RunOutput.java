@@ -82,6 +82,33 @@ public final class RunOutput {
     }
   }
 
+  /**
+   * Refuses, before any work, to start writing {@code bytes} that the output's file system has
+   * no room for (with 10% and 1 GiB to spare). Object stores report unlimited space and pass.
+   *
+   * @param what what would be written, for the message
+   */
+  public void requireSpace(long bytes, String what) {
+    long remaining;
+    try {
+      remaining = fs.getStatus(tmp).getRemaining();
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("cannot tell the free space of {}: {}", target, e.getMessage());
+      return;
+    }
+    long needed = bytes + bytes / 10 + (1L << 30);
+    if (remaining > 0 && remaining < needed) {
+      try {
+        fs.delete(tmp, true);
+      } catch (IOException e) {
+        LOG.warn("cannot remove {}", tmp);
+      }
+      throw new UserInputException(String.format(
+          "%s needs about %.1f GiB but %s has %.1f GiB free: free some space or choose another --out",
+          what, bytes / 1073741824.0, target.getParent(), remaining / 1073741824.0));
+    }
+  }
+
   /** The final folder. */
   public Path target() {
     return target;

@@ -15,6 +15,7 @@ import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.BlockLanczos;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.SymmetricEigen;
@@ -22,6 +23,7 @@ import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
+import org.ntkstudy.spark.BlockedOperator;
 import org.ntkstudy.spark.BlockStore;
 import org.ntkstudy.spark.BlockedRows;
 import org.ntkstudy.spark.MatrixBlock;
@@ -65,9 +67,14 @@ public final class KernelJob {
       String initWeights,
       int block,
       int partitions,
-      long maxDriverBytes) {
+      long maxDriverBytes,
+      int topK,
+      boolean lanczos) {
 
     public Config {
+      if (topK < 0) {
+        throw new UserInputException("--top-k must be >= 0, got " + topK);
+      }
       if (kind == Kind.EMPIRICAL && initWeights == null && width <= 0) {
         throw new UserInputException("--width must be positive, got " + width);
       }
@@ -92,6 +99,8 @@ public final class KernelJob {
       m.put("block", block);
       m.put("partitions", partitions);
       m.put("max_driver_mb", maxDriverBytes / (1024 * 1024));
+      m.put("top_k", topK);
+      m.put("lanczos", lanczos);
       return m;
     }
   }
@@ -145,6 +154,10 @@ public final class KernelJob {
       trainKernel = NtkBlockKernels.empirical(trainPatterns, trainPatterns, m);
       testKernel = NtkBlockKernels.empirical(testPatterns, trainPatterns, m);
     }
+    long bytes = train.grid().upperTriangleBytes()
+        + (test == null ? 0 : 8L * test.grid().n() * train.grid().n());
+    output.requireSpace(bytes, "the kernel blocks (" + n + " x " + n + " upper triangle"
+        + (test == null ? "" : " and " + test.grid().n() + " x " + n) + ")");
     String label = config.kind() == Kind.ANALYTIC ? "H_inf" : "Theta_" + width;
     JavaRDD<MatrixBlock> kBlocks = train.symmetricBlocks(trainKernel, config.partitions());
     Stages.run(jsc, "kernel/train", label + " (" + config.model().key() + ") train x train: "
@@ -191,12 +204,30 @@ public final class KernelJob {
         List<MatrixBlock> tb = BlockStore.read(spark, output.uri(TEST_BLOCKS)).collect();
         kTest = BlockStore.assembleRectangular(tb, test.grid(), grid);
       }
+      if (config.topK() > 0 && !config.lanczos()) {
+        summary.put("top_eigenvalues", java.util.Arrays.copyOf(eig, Math.min(config.topK(), n)));
+        summary.put("top_eigenvalues_method", "LAPACK dsyevd on the assembled matrix");
+      }
     } else {
-      LOG.warn("K ({}x{}) exceeds --max-driver-mb: no eigenvalues or .npy; the blocks are in {}", n, n, TRAIN_BLOCKS);
+      LOG.warn("K ({}x{}) exceeds --max-driver-mb: no full spectrum or .npy; the blocks are in {}", n, n, TRAIN_BLOCKS);
       summary.put("lambda_max", null);
       summary.put("lambda_min", null);
       summary.put("kappa", null);
     }
+    if (config.topK() > 0 && (config.lanczos() || kDense == null)) {
+      int k = Math.min(config.topK(), n);
+      BlockedOperator op = new BlockedOperator(jsc, BlockStore.read(spark, output.uri(TRAIN_BLOCKS)), grid);
+      BlockLanczos.Result lz = Stages.run(jsc, "kernel/lanczos", "top-" + k + " eigenvalues by block Lanczos over the"
+          + " blocks on disk", () -> BlockLanczos.topK(op, n, k, Math.min(n, 2 * k), 30, 1e-8, 1));
+      summary.put("top_eigenvalues", lz.values());
+      summary.put("top_eigenvalues_method", "block Lanczos over the Parquet blocks (" + lz.passes() + " passes"
+          + (lz.converged() ? "" : ", NOT converged") + ")");
+      summary.put("top_eigenvalue_residuals", lz.residuals());
+      if (kDense == null) {
+        summary.put("lambda_max", lz.values()[0]);
+      }
+    }
+    summary.put("blocks_bytes_estimate", bytes);
     if (config.npy()) {
       if (kDense != null) {
         output.writeNpy("K.npy", kDense);

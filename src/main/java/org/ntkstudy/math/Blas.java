@@ -81,6 +81,22 @@ public final class Blas {
     return c;
   }
 
+  /** C = Aᵀ B for row-major A (k×m) and B (k×n): C is m×n. Column-major: Cᵀ = Bᵀ A. */
+  public static Matrix multiplyTransposeLeft(Matrix a, Matrix b) {
+    if (a.rows() != b.rows()) {
+      throw new IllegalArgumentException("row counts differ: " + a + " vs " + b);
+    }
+    int k = a.rows();
+    int m = a.cols();
+    int n = b.cols();
+    Matrix c = new Matrix(m, n);
+    if (k == 0 || m == 0 || n == 0) {
+      return c;
+    }
+    BLAS_INSTANCE.dgemm("N", "T", n, m, k, 1.0, b.data(), n, a.data(), m, 0.0, c.data(), n);
+    return c;
+  }
+
   /**
    * acc (m×m) += A^T A for row-major A (k×m): a Gramian partial sum. Uses DGEMM rather than DSYRK
    * (netlib's Java DSYRK is unoptimised; see NOTES-spark-blas) and keeps the result symmetric.

@@ -63,6 +63,18 @@ class RunOutputTest {
   }
 
   @Test
+  void refusesToStartWhatTheDiskCannotHold(@TempDir Path dir) throws Exception {
+    RunOutput o = RunOutput.open(dir.resolve("big").toString(), false, conf);
+    var e = assertThrows(UserInputException.class, () -> o.requireSpace(1L << 60, "a 1 EiB kernel"));
+    assertTrue(e.getMessage().contains("a 1 EiB kernel") && e.getMessage().contains("GiB free"), e.getMessage());
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(0, s.count(), "the temporary folder is removed");
+    }
+    RunOutput ok = RunOutput.open(dir.resolve("small").toString(), false, conf);
+    ok.requireSpace(1024, "a small file");
+  }
+
+  @Test
   void outputThatIsAFileIsRejected(@TempDir Path dir) throws Exception {
     Path f = Files.writeString(dir.resolve("file"), "x");
     var e = assertThrows(UserInputException.class, () -> RunOutput.open(f.toString(), true, conf));

@@ -65,7 +65,7 @@ class KernelJobTest {
     int n = 50;
     Path out = dir.resolve("k-" + model + kind + block + partitions);
     KernelJob.Config cfg = new KernelJob.Config(spec(n), out.toString(), false, true, model, kind, 24, 0.01,
-        null, block, partitions, 1L << 30);
+        null, block, partitions, 1L << 30, 0, false);
     KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
 
     StudyData s = DatasetLoader.load(spec(n), new Configuration(), null);
@@ -101,7 +101,7 @@ class KernelJobTest {
       Npy.write(o, w);
     }
     KernelJob.Config cfg = new KernelJob.Config(spec(30), dir.resolve("k-init").toString(), false, false,
-        Model.RELU, KernelJob.Kind.EMPIRICAL, 0, 0.01, wFile.toString(), 16, 0, 1L << 30);
+        Model.RELU, KernelJob.Kind.EMPIRICAL, 0, 0.01, wFile.toString(), 16, 0, 1L << 30, 0, false);
     KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
     Matrix x = s.train().inputs();
     Matrix d0 = NtkKernels.activationPattern(x, w);
@@ -113,9 +113,26 @@ class KernelJobTest {
       Npy.write(o, new Matrix(4, 7));
     }
     KernelJob.Config badCfg = new KernelJob.Config(spec(30), dir.resolve("k-bad").toString(), false, false,
-        Model.RELU, KernelJob.Kind.EMPIRICAL, 0, 0.01, bad.toString(), 16, 0, 1L << 30);
+        Model.RELU, KernelJob.Kind.EMPIRICAL, 0, 0.01, bad.toString(), 16, 0, 1L << 30, 0, false);
     var e = assertThrows(UserInputException.class, () -> new KernelJob(badCfg).run(SparkTestSession.get()));
     assertTrue(e.getMessage().contains("4x7"), e.getMessage());
+  }
+
+  /** The top-k by block Lanczos over the Parquet blocks equals the dense spectrum's top-k. */
+  @Test
+  void lanczosOverBlocksOnDiskMatchesTheDenseSpectrum() {
+    for (boolean lanczos : new boolean[] {false, true}) {
+      KernelJob.Config cfg = new KernelJob.Config(spec(100), dir.resolve("lz-" + lanczos).toString(), false, true,
+          Model.ATTN, KernelJob.Kind.ANALYTIC, 0, 0.01, null, 30, 0, 1L << 30, 6, lanczos);
+      KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
+      double[] dense = org.ntkstudy.math.SymmetricEigen.values(r.train());
+      double[] top = (double[]) r.summary().get("top_eigenvalues");
+      assertEquals(6, top.length);
+      for (int i = 0; i < 6; i++) {
+        assertEquals(dense[i], top[i], 1e-8 * dense[0], "eigenvalue " + (i + 1) + " lanczos=" + lanczos);
+      }
+      assertTrue(((String) r.summary().get("top_eigenvalues_method")).contains(lanczos ? "Lanczos" : "LAPACK"));
+    }
   }
 
   /** H∞ on real data is symmetric and positive semi-definite (λmin reported as it is). */
@@ -125,7 +142,7 @@ class KernelJobTest {
     for (Model model : Model.values()) {
       KernelJob.Config cfg = new KernelJob.Config(DatasetSpec.of(DatasetSpec.FASHION_MNIST, null, 300),
           dir.resolve("fm-" + model).toString(), false, false, model, KernelJob.Kind.ANALYTIC, 0, 0.01, null,
-          0, 0, 1L << 30);
+          0, 0, 1L << 30, 0, false);
       KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
       double lmax = (Double) r.summary().get("lambda_max");
       double lmin = (Double) r.summary().get("lambda_min");
