@@ -58,7 +58,20 @@ public final class Provenance {
     p.put("lapack", Blas.lapackName());
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
     p.put("openblas_num_threads", threads);
+    p.put("driver_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
+    p.put("driver_heap_peak_mb", heapPeakBytes() >> 20);
     p.put("config", config);
     return p;
+  }
+
+  /** The peak heap use of this JVM so far: the sum of the heap memory pools' peaks. */
+  public static long heapPeakBytes() {
+    long peak = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
   }
 }
