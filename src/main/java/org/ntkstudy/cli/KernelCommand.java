@@ -33,7 +33,7 @@ public final class KernelCommand implements Callable<Integer> {
   @Option(names = "--block", defaultValue = "0", description = "block size in rows (default: chosen from task memory)")
   int block;
 
-  @Option(names = "--partitions", defaultValue = "0", description = "tasks for the block pairs (default: one per pair)")
+  @Option(names = "--partitions", defaultValue = "0", description = "tasks for the block pairs (default: 3 per core, at most 16 pairs per task)")
   int partitions;
 
   @Option(names = "--top-k", defaultValue = "20",

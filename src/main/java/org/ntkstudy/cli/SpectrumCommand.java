@@ -20,7 +20,7 @@ public final class SpectrumCommand implements Callable<Integer> {
   int block;
 
   @Option(names = "--partitions", defaultValue = "0",
-      description = "tasks for the block pairs (default: one per pair)")
+      description = "tasks for the block pairs (default: 3 per core, at most 16 pairs per task)")
   int partitions;
 
   @Option(names = "--tol", defaultValue = "1e-10", description = "relative rank tolerance (default: ${DEFAULT-VALUE})")

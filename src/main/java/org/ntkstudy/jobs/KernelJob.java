@@ -24,6 +24,7 @@ import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockedOperator;
+import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.BlockStore;
 import org.ntkstudy.spark.BlockedRows;
 import org.ntkstudy.spark.MatrixBlock;
@@ -192,7 +193,7 @@ public final class KernelJob {
               config.maxDriverBytes()));
       Matrix kd = kDense;
       double[] eig = Stages.run(jsc, "kernel/eigen", "eigenvalues of K (LAPACK dsyevd)",
-          () -> SymmetricEigen.values(kd));
+          () -> DriverBlas.allCores(jsc, () -> SymmetricEigen.values(kd)));
       // A λmin made slightly negative by round-off is reported as it is (SCIENCE §2).
       summary.put("lambda_max", eig[0]);
       summary.put("lambda_min", eig[eig.length - 1]);

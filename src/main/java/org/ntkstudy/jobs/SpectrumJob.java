@@ -50,7 +50,7 @@ public final class SpectrumJob {
    * @param overwrite replace an existing output folder
    * @param npy also write .npy matrices for notebooks
    * @param block block size (0: chosen from the task memory)
-   * @param partitions tasks for the block pairs (0: one per pair)
+   * @param partitions tasks for the block pairs (0: BlockedRows.defaultTasks)
    * @param tol relative tolerance of the numerical rank
    * @param eps target error of the v1 width threshold
    * @param lambda λ_ridge of κ_ridge

