@@ -2,6 +2,7 @@ package org.ntkstudy.cli;
 
 import java.util.concurrent.Callable;
 import org.ntkstudy.bench.GramBench;
+import org.ntkstudy.bench.NtkBench;
 import org.ntkstudy.data.DatasetSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,8 +51,30 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace an existing --out (kept until the new one is complete)")
   boolean overwrite;
 
+  @Option(names = "--suite", defaultValue = "gram",
+      description = "gram (G = XX^T and eigenvalues: the spectrum job's kernels) | ntk (empirical NTK blocks"
+          + " against NumPy's DGEMM rate) (default: ${DEFAULT-VALUE})")
+  String suite;
+
+  @Option(names = "--width", defaultValue = "1024", description = "width m of the ntk suite (default: ${DEFAULT-VALUE})")
+  int width;
+
   @Override
   public Integer call() {
+    if (suite.equals("ntk")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
+      NtkBench.Config config = new NtkBench.Config(spec, null, width, block, repeats, skipNumpy, python, out, overwrite);
+      return Cli.withSpark("bench", spark -> {
+        NtkBench.Result r = new NtkBench(config).run(spark);
+        System.out.println(r.report());
+        if (r.out() != null) {
+          System.out.println("Results: " + r.out());
+        }
+      });
+    }
+    if (!suite.equals("gram")) {
+      throw new org.ntkstudy.UserInputException("--suite must be gram or ntk, got '" + suite + "'");
+    }
     DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
     GramBench.Config config =
         new GramBench.Config(spec, null, block, repeats, eigenN, skipNumpy, python, out, overwrite);
