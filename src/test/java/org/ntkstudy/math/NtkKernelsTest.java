@@ -47,6 +47,18 @@ class NtkKernelsTest {
     }
   }
 
+  @Test
+  void arccosAgreesWithMathAcosToAFewUlps() {
+    java.util.Random r = new java.util.Random(5);
+    for (int k = 0; k < 200_000; k++) {
+      double u = k < 100_000 ? 2 * r.nextDouble() - 1 : Math.copySign(1 - Math.pow(10, -16 * r.nextDouble()), r.nextDouble() - 0.5);
+      double want = Math.acos(u);
+      assertEquals(want, NtkKernels.arccos(u), 4 * Math.ulp(want) + 1e-300, "u = " + u);
+    }
+    assertEquals(0.0, NtkKernels.arccos(1.0000000000000002), 0.0, "clipped");
+    assertEquals(Math.PI, NtkKernels.arccos(-1.5), 0.0);
+  }
+
   /** Structured = Jacobian contraction = NTK of a central-difference Jacobian of f. */
   @Test
   void threeRoutesToTheEmpiricalNtkAgree() {
