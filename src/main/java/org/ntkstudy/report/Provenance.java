@@ -59,12 +59,14 @@ public final class Provenance {
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
     p.put("openblas_num_threads", threads);
     p.put("driver_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
-    p.put("driver_heap_peak_mb", heapPeakBytes() >> 20);
+    // Each heap pool's own peak, summed: an upper bound on the heap's peak (pools peak at
+    // different moments, so it can exceed the limit).
+    p.put("driver_heap_pools_peak_sum_mb", heapPeakBytes() >> 20);
     p.put("config", config);
     return p;
   }
 
-  /** The peak heap use of this JVM so far: the sum of the heap memory pools' peaks. */
+  /** An upper bound on this JVM's peak heap use: the sum of the heap memory pools' peaks. */
   public static long heapPeakBytes() {
     long peak = 0;
     for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
