@@ -8,7 +8,7 @@ import java.util.Objects;
  * when pixels are copied out: 60000 Fashion-MNIST images stay 47 MB of bytes, not 376 MB of
  * doubles, until the subset is chosen.
  */
-final class ByteImageSet implements ImageSet {
+final class ByteImageSet extends LabeledImageSet {
 
   /**
    * One file's bytes: image k (0-based in this file) has its pixels at {@code data[first + k *
@@ -17,10 +17,6 @@ final class ByteImageSet implements ImageSet {
    */
   record Part(String name, byte[] data, int count, int first, int stride) {}
 
-  private final String source;
-  private final String unit;
-  private final int dim;
-  private final int[] labels;
   private final Part[] parts;
   private final int[] starts;
 
@@ -29,10 +25,7 @@ final class ByteImageSet implements ImageSet {
    *     CIFAR)
    */
   ByteImageSet(String source, String unit, int dim, int[] labels, List<Part> parts) {
-    this.source = source;
-    this.unit = unit;
-    this.dim = dim;
-    this.labels = labels;
+    super(source, unit, dim, labels);
     this.parts = parts.toArray(new Part[0]);
     this.starts = new int[this.parts.length + 1];
     for (int p = 0; p < this.parts.length; p++) {
@@ -47,31 +40,6 @@ final class ByteImageSet implements ImageSet {
       throw new IllegalArgumentException(
           labels.length + " labels for " + starts[this.parts.length] + " images");
     }
-  }
-
-  @Override
-  public String source() {
-    return source;
-  }
-
-  @Override
-  public int size() {
-    return labels.length;
-  }
-
-  @Override
-  public int dim() {
-    return dim;
-  }
-
-  @Override
-  public int label(int i) {
-    return labels[Objects.checkIndex(i, labels.length)];
-  }
-
-  @Override
-  public int[] labels() {
-    return labels.clone();
   }
 
   @Override
