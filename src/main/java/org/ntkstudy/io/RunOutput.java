@@ -114,6 +114,11 @@ public final class RunOutput {
     return target;
   }
 
+  /** The URI of the temporary folder itself, for executors that write files into it. */
+  public String rootUri() {
+    return tmp.toString();
+  }
+
   /** The URI of {@code relative} inside the temporary folder, for Spark's writers. */
   public String uri(String relative) {
     return new Path(tmp, relative).toString();

@@ -26,12 +26,10 @@ import org.ntkstudy.math.Statistics;
 import org.ntkstudy.math.SweepMetrics;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
-import org.ntkstudy.spark.BlockStore;
-import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.ModelInputs;
-import org.ntkstudy.spark.NtkBlockKernels;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,16 +196,9 @@ public final class WidthSweepJob {
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       thresholds.put(model.key(), thresholds(jsc, in, block));
-      BlockedRows train = BlockedRows.broadcast(jsc, in.train(), block);
-      BlockedRows test = BlockedRows.broadcast(jsc, in.test(), Math.min(block, in.test().rows()));
-      Matrix h = Stages.run(jsc, "sweep/h-inf-" + model.key(), "H_inf (" + model.key() + ") train x train, "
-          + train.grid().numPairs() + " blocks", () -> BlockStore.collectSymmetric(
-              train.symmetricBlocks(NtkBlockKernels.analytic(), 0), train.grid(), Long.MAX_VALUE));
-      Matrix hTest = Stages.run(jsc, "sweep/h-inf-test-" + model.key(), "H_inf (" + model.key() + ") test x train",
-          () -> BlockStore.assembleRectangular(test.crossBlocks(train, NtkBlockKernels.analytic(), 0).collect(),
-              test.grid(), train.grid()));
-      train.release();
-      test.release();
+      AnalyticReference hInf = AnalyticReference.of(jsc, in, block, "sweep");
+      Matrix h = hInf.train();
+      Matrix hTest = hInf.test();
       SweepMetrics.Reference ref = Stages.run(jsc, "sweep/reference-" + model.key(),
           "eigendecomposition of H_inf + lambda I and f_H_inf (" + model.key() + ")",
           () -> DriverBlas.allCores(jsc,

@@ -20,7 +20,8 @@ public final class TrainingRun {
   public record Recipe(Trainer.Optimizer optimizer, int epochs, double lr, int batch, double weightDecay) {}
 
   /** Per-epoch figures (index 0 is before training). */
-  public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy) {}
+  public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy)
+      implements java.io.Serializable {}
 
   /**
    * Everything recorded.

@@ -50,6 +50,12 @@ public final class KryoRegistration implements KryoRegistrator {
         new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(org.ntkstudy.jobs.WidthSweepJob.CellResult.class);
     kryo.register(org.ntkstudy.jobs.WidthSweepJob.ModelSetup.class);
+    // The train job's broadcast setup, Hadoop configuration and cell results.
+    kryo.register(org.ntkstudy.jobs.TrainJob.ModelSetup.class);
+    kryo.register(org.ntkstudy.jobs.TrainJob.CellResult.class,
+        new com.esotericsoftware.kryo.serializers.JavaSerializer());
+    kryo.register(org.apache.spark.util.SerializableConfiguration.class,
+        new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());

@@ -1,0 +1,115 @@
+package org.ntkstudy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.jobs.TrainJob;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code train}: the finite-width networks over a distributed grid (SCIENCE §4). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Trains the two-layer networks over the grid models x widths x sigma0 x optimizers x seeds, one"
+        + " network per Spark task, and records curves, NTK distance, kernel movement and alignment (SCIENCE 4).")
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin DatasetOptions dataset;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
+  String models;
+
+  @Option(names = "--widths", defaultValue = "16,1024,4096", description = "widths m (default: ${DEFAULT-VALUE})")
+  String widths;
+
+  @Option(names = "--sigma0", defaultValue = "0.01", description = "initial scales, comma-separated (default: ${DEFAULT-VALUE})")
+  String sigma0;
+
+  @Option(names = "--optimizers", defaultValue = "adam", description = "adam,gd (default: ${DEFAULT-VALUE})")
+  String optimizers;
+
+  @Option(names = "--seeds", defaultValue = "3", description = "seeds per cell (default: ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--profile", defaultValue = "paper", description = "paper (500 epochs) | quick (10) (default: ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--epochs", defaultValue = "0", description = "epochs (default: the profile's)")
+  int epochs;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(names = "--gd-lr", defaultValue = "0", description = "gradient descent's step (default: n / lambda_max(Theta_0), half the stability limit)")
+  double gdLr;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Adam's minibatch (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--weight-decay", defaultValue = "1e-3", description = "coupled L2 lambda_wd (default: ${DEFAULT-VALUE})")
+  double weightDecay;
+
+  @Option(names = "--symmetric", description = "pair every neuron with its negated twin: f = 0 at initialisation")
+  boolean symmetric;
+
+  @Option(names = "--init-weights", paramLabel = "W.npy", description = "initial W (m x d) instead of the seeded draw")
+  String initWeights;
+
+  @Option(names = "--init-signs", paramLabel = "a.npy", description = "output signs (m, or m x outputs)")
+  String initSigns;
+
+  @Option(names = "--lambda", defaultValue = "1e-3", description = "lambda_ridge of f_NTK (default: ${DEFAULT-VALUE})")
+  double lambda;
+
+  @Option(names = "--block", defaultValue = "0", description = "block size of H_inf (default: automatic)")
+  int block;
+
+  @Option(names = "--partitions", defaultValue = "0", description = "tasks for the networks (default: one per network)")
+  int partitions;
+
+  @Override
+  public Integer call() {
+    List<Model> ms = new ArrayList<>();
+    for (String m : models.split(",")) {
+      ms.add(Cli.parseEnum(Model.class, "--models", m));
+    }
+    List<Trainer.Optimizer> os = new ArrayList<>();
+    for (String o : optimizers.split(",")) {
+      os.add(Cli.parseEnum(Trainer.Optimizer.class, "--optimizers", o));
+    }
+    TrainJob.Config config = new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms, ints("--widths", widths),
+        doubles("--sigma0", sigma0), os, seeds, Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs,
+        lr, gdLr, batch, weightDecay, symmetric, initWeights, initSigns, lambda, block, partitions);
+    return Cli.withSpark("train", spark -> {
+      TrainJob.Result r = new TrainJob(config).run(spark);
+      Cli.printSummary(r.out(), r.summary(), "task", "loss", "n", "n_test", "epochs", "cells");
+    });
+  }
+
+  static List<Integer> ints(String option, String csv) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      try {
+        out.add(Integer.parseInt(s.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserInputException(option + " must be comma-separated integers, got '" + s + "'");
+      }
+    }
+    return out;
+  }
+
+  static List<Double> doubles(String option, String csv) {
+    List<Double> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      try {
+        out.add(Double.parseDouble(s.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserInputException(option + " must be comma-separated numbers, got '" + s + "'");
+      }
+    }
+    return out;
+  }
+}

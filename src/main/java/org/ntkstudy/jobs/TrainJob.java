@@ -1,0 +1,401 @@
+package org.ntkstudy.jobs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.data.Task;
+import org.ntkstudy.io.Npy;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.KernelRidge;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.SymmetricEigen;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.AnalyticReference;
+import org.ntkstudy.spark.DriverBlas;
+import org.ntkstudy.spark.ModelInputs;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code train} job (SCIENCE §4): the grid models × widths × σ0 × optimisers × seeds, one
+ * network trained per Spark task with single-threaded local BLAS; per cell the curves, the NTK
+ * distance to f_{H∞}, the kernel movement and distance, and the alignment at 0 and T; the trained
+ * weights written by the task that trained them. Same seed, same numbers, whatever the partitioning.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** The §4 recipes: {@code paper} (500 epochs) and {@code quick} (the same recipe, 10 epochs). */
+  public enum Profile {
+    PAPER(500),
+    QUICK(10);
+
+    final int epochs;
+
+    Profile(int epochs) {
+      this.epochs = epochs;
+    }
+  }
+
+  /**
+   * The job's configuration.
+   *
+   * @param epochs 0: the profile's
+   * @param gdLr gradient descent's step; 0: n/λmax(Θ_0), half the stability limit of MSE GD
+   */
+  public record Config(DatasetSpec data, String out, boolean overwrite, List<Model> models, List<Integer> widths,
+      List<Double> sigma0s, List<Trainer.Optimizer> optimizers, int seeds, Profile profile, int epochs, double lr,
+      double gdLr, int batch, double weightDecay, boolean symmetric, String initWeights, String initSigns,
+      double lambda, int block, int partitions) implements java.io.Serializable {
+
+    public Config {
+      models = List.copyOf(models);
+      widths = List.copyOf(widths);
+      sigma0s = List.copyOf(sigma0s);
+      optimizers = List.copyOf(optimizers);
+      if (models.isEmpty() || widths.isEmpty() || sigma0s.isEmpty() || optimizers.isEmpty()) {
+        throw new UserInputException("--models, --widths, --sigma0 and --optimizers each need at least one value");
+      }
+      if (widths.stream().anyMatch(m -> m <= 0 || (symmetric && m % 2 != 0))) {
+        throw new UserInputException("--widths must be positive" + (symmetric ? " and even with --symmetric" : "")
+            + ", got " + widths);
+      }
+      if (sigma0s.stream().anyMatch(s -> !(s > 0))) {
+        throw new UserInputException("--sigma0 values must be positive, got " + sigma0s);
+      }
+      if (seeds <= 0 || epochs < 0 || !(lr > 0) || gdLr < 0 || batch <= 0 || weightDecay < 0 || !(lambda > 0)) {
+        throw new UserInputException("--seeds, --lr, --batch and --lambda must be positive; --epochs, --gd-lr and"
+            + " --weight-decay non-negative");
+      }
+      if ((initWeights != null || initSigns != null) && widths.size() != 1) {
+        throw new UserInputException("--init-weights/--init-signs fix the width: give exactly one --widths");
+      }
+    }
+
+    int epochCount() {
+      return epochs > 0 ? epochs : profile.epochs;
+    }
+
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      m.put("out", out);
+      m.put("overwrite", overwrite);
+      m.put("models", models.stream().map(Model::key).toList());
+      m.put("widths", widths);
+      m.put("sigma0", sigma0s);
+      m.put("optimizers", optimizers.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList());
+      m.put("seeds", seeds);
+      m.put("profile", profile.name().toLowerCase(Locale.ROOT));
+      m.put("epochs", epochCount());
+      m.put("lr", lr);
+      m.put("gd_lr", gdLr == 0 ? "auto" : gdLr);
+      m.put("batch", batch);
+      m.put("weight_decay", weightDecay);
+      m.put("symmetric", symmetric);
+      m.put("init_weights", initWeights);
+      m.put("init_signs", initSigns);
+      m.put("lambda", lambda);
+      m.put("partitions", partitions);
+      return m;
+    }
+  }
+
+  /** One trained cell: its key and what §4 records. */
+  public static final class CellResult implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    public final String model;
+    public final int width;
+    public final double sigma0;
+    public final String optimizer;
+    public final long seed;
+    public final double lr;
+    public final List<TrainingRun.Epoch> curve;
+    public final double[] figures;
+
+    CellResult(String model, int width, double sigma0, String optimizer, long seed, double lr,
+        List<TrainingRun.Epoch> curve, double[] figures) {
+      this.model = model;
+      this.width = width;
+      this.sigma0 = sigma0;
+      this.optimizer = optimizer;
+      this.seed = seed;
+      this.lr = lr;
+      this.curve = new ArrayList<>(curve);
+      this.figures = figures;
+    }
+  }
+
+  /** The figures of {@link CellResult#figures}, in order. */
+  public static final List<String> FIGURES = List.of("ntk_distance", "ntk_distance_relative", "kernel_movement",
+      "kernel_distance", "alignment_0", "alignment_T");
+
+  /** What the job produced. */
+  public record Result(org.apache.hadoop.fs.Path out, Map<String, Object> summary, List<CellResult> cells) {}
+
+  /** What a cell needs of its model, broadcast once per model. */
+  public static final class ModelSetup implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final String model;
+    final Matrix train;
+    final Matrix test;
+    final Matrix yTrain;
+    final Matrix yTest;
+    final Matrix fNtkTest;
+
+    ModelSetup(String model, Matrix train, Matrix test, Matrix yTrain, Matrix yTest, Matrix fNtkTest) {
+      this.model = model;
+      this.train = train;
+      this.test = test;
+      this.yTrain = yTrain;
+      this.yTest = yTest;
+      this.fNtkTest = fNtkTest;
+    }
+  }
+
+  private final Config config;
+
+  public TrainJob(Config config) {
+    this.config = config;
+  }
+
+  /** Where a cell's weights go, relative to the output folder (the influence job reads them). */
+  public static String weightsDir(String model, double sigma0, String optimizer, int width, long seed) {
+    return "weights/" + model + "/sigma0=" + sigma0 + "/opt=" + optimizer + "/m=" + width + "/seed=" + seed;
+  }
+
+  public Result run(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    long t0 = System.nanoTime();
+    StudyData data = Stages.run(jsc, "train/data", "load " + config.data().dataset(),
+        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    if (data.test().n() == 0) {
+      throw new UserInputException("training records test loss and the NTK distance on the test set:"
+          + " --n-test must be positive");
+    }
+    int n = data.train().n();
+    int d = data.d();
+    int outputs = data.task() == Task.BINARY ? 1 : data.k();
+    Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
+    Matrix w0Given = config.initWeights() == null ? null : KernelJob.loadWeights(config.initWeights(), d, jsc);
+    Matrix aGiven = config.initSigns() == null ? null : Npy.read(config.initSigns(), jsc.hadoopConfiguration());
+    int givenWidth = w0Given != null ? w0Given.rows() : aGiven != null ? aGiven.rows() : 0;
+    if (givenWidth > 0 && givenWidth != config.widths().get(0)) {
+      throw new UserInputException("--init-weights/--init-signs have " + givenWidth + " neurons but --widths is "
+          + config.widths().get(0));
+    }
+    if (aGiven != null && (aGiven.cols() != outputs || (w0Given != null && aGiven.rows() != w0Given.rows()))) {
+      throw new UserInputException("--init-signs " + config.initSigns() + " is " + aGiven.rows() + "x" + aGiven.cols()
+          + ", expected m x " + outputs + " (one column per output)");
+    }
+    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+
+    List<Broadcast<ModelSetup>> setups = new ArrayList<>();
+    for (Model model : config.models()) {
+      ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
+      AnalyticReference h = AnalyticReference.of(jsc, in, block, "train");
+      Matrix fNtk = DriverBlas.allCores(jsc, () -> KernelRidge.predict(h.test(),
+          KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
+      setups.add(jsc.broadcast(new ModelSetup(model.key(), in.train(), in.test(), data.train().targets(),
+          data.test().targets(), fNtk)));
+    }
+
+    List<double[]> cells = new ArrayList<>();
+    for (int mi = 0; mi < setups.size(); mi++) {
+      for (int width : config.widths()) {
+        for (double s0 : config.sigma0s()) {
+          for (Trainer.Optimizer opt : config.optimizers()) {
+            for (int s = 0; s < config.seeds(); s++) {
+              cells.add(new double[] {mi, width, s0, opt.ordinal(), s});
+            }
+          }
+        }
+      }
+    }
+    long baseSeed = config.data().seed();
+    Config cfg = config;
+    int epochs = config.epochCount();
+    String weightsRoot = output.rootUri();
+    Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
+    Broadcast<Matrix> w0b = jsc.broadcast(w0Given == null ? new Matrix(0, 0) : w0Given);
+    Broadcast<Matrix> ab = jsc.broadcast(aGiven == null ? new Matrix(0, 0) : aGiven);
+    List<Broadcast<ModelSetup>> bs = setups;
+    int slices = config.partitions() > 0 ? Math.min(config.partitions(), cells.size()) : cells.size();
+    List<CellResult> results = Stages.run(jsc, "train/cells", cells.size()
+        + " networks (models x widths x sigma0 x optimizers x seeds), " + epochs + " epochs each",
+        () -> jsc.parallelize(cells, slices).map(c -> {
+          ModelSetup setup = bs.get((int) c[0]).value();
+          int m = (int) c[1];
+          double s0 = c[2];
+          Trainer.Optimizer opt = Trainer.Optimizer.values()[(int) c[3]];
+          long seed = baseSeed + (long) c[4];
+          int dim = setup.train.cols();
+          Matrix w0 = w0b.value().rows() > 0 ? w0b.value()
+              : TwoLayerNetwork.initial(m, dim, s0, seed, cfg.symmetric()).weights();
+          Matrix a = ab.value().rows() > 0 ? ab.value()
+              : TrainingRun.signs(m, setup.yTrain.cols(), s0, dim, seed, cfg.symmetric());
+          double lr = cfg.lr();
+          if (opt == Trainer.Optimizer.GD) {
+            lr = cfg.gdLr() > 0 ? cfg.gdLr()
+                : setup.train.rows() / SymmetricEigen.values(ntk(setup.train, w0))[0];
+          }
+          TrainingRun.Result r = TrainingRun.train(setup.train, setup.yTrain, setup.test, setup.yTest, w0, a, loss,
+              new TrainingRun.Recipe(opt, epochs, lr, cfg.batch(), cfg.weightDecay()), seed, setup.fNtkTest);
+          String optName = opt.name().toLowerCase(Locale.ROOT);
+          String dir = weightsRoot + "/" + weightsDir(setup.model, s0, optName, m, seed);
+          writeNpy(dir + "/W.npy", r.weights(), hadoop.value());
+          writeNpy(dir + "/a.npy", r.signs(), hadoop.value());
+          return new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {r.ntkDistance(),
+              r.ntkDistanceRelative(), r.kernelMovement(), r.kernelDistance(), r.alignment0(), r.alignmentT()});
+        }).collect());
+    List<CellResult> sorted = new ArrayList<>(results);
+    sorted.sort((x, y) -> x.model.compareTo(y.model) != 0 ? x.model.compareTo(y.model)
+        : x.width != y.width ? Integer.compare(x.width, y.width)
+        : x.sigma0 != y.sigma0 ? Double.compare(x.sigma0, y.sigma0)
+        : !x.optimizer.equals(y.optimizer) ? x.optimizer.compareTo(y.optimizer) : Long.compare(x.seed, y.seed));
+
+    writeTables(spark, output, sorted);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "train");
+    summary.put("dataset", config.data().dataset());
+    summary.put("task", data.task().name().toLowerCase(Locale.ROOT));
+    summary.put("loss", loss.name().toLowerCase(Locale.ROOT));
+    summary.put("n", n);
+    summary.put("n_test", data.test().n());
+    summary.put("epochs", epochs);
+    summary.put("cells", sorted.size());
+    summary.put("groups", groups(sorted));
+    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
+    summary.put("provenance", Provenance.of(spark, config.toMap(), baseSeed));
+    output.writeJson("summary.json", summary);
+    for (Broadcast<ModelSetup> b : setups) {
+      b.unpersist(false);
+    }
+    org.apache.hadoop.fs.Path done = output.commit();
+    LOG.info("train written to {}", done);
+    return new Result(done, summary, sorted);
+  }
+
+  private static Matrix ntk(Matrix x, Matrix w) {
+    Matrix d = org.ntkstudy.math.NtkKernels.activationPattern(x, w);
+    return org.ntkstudy.math.NtkKernels.empiricalNtk(x, d, x, d, true);
+  }
+
+  private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = p.getFileSystem(conf.value());
+    try (OutputStream o = fs.create(p, true)) {
+      Npy.write(o, m);
+    }
+  }
+
+  /** model → width → σ0 → optimiser → figure → {mean, lo, hi, seeds}, plus final losses and accuracies. */
+  static Map<String, Object> groups(List<CellResult> cells) {
+    Map<String, Map<Integer, Map<Double, Map<String, List<CellResult>>>>> g = new LinkedHashMap<>();
+    for (CellResult c : cells) {
+      g.computeIfAbsent(c.model, k -> new TreeMap<>()).computeIfAbsent(c.width, k -> new TreeMap<>())
+          .computeIfAbsent(c.sigma0, k -> new TreeMap<>()).computeIfAbsent(c.optimizer, k -> new ArrayList<>()).add(c);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    g.forEach((model, byW) -> {
+      Map<String, Object> mw = new LinkedHashMap<>();
+      byW.forEach((w, byS) -> {
+        Map<String, Object> ms = new LinkedHashMap<>();
+        byS.forEach((s0, byO) -> {
+          Map<String, Object> mo = new LinkedHashMap<>();
+          byO.forEach((opt, cs) -> {
+            Map<String, Object> f = new LinkedHashMap<>();
+            for (int k = 0; k < FIGURES.size(); k++) {
+              int idx = k;
+              f.put(FIGURES.get(k), WidthSweepJob.interval(cs.stream().mapToDouble(c -> c.figures[idx]).toArray()));
+            }
+            f.put("train_loss", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).trainLoss()).toArray()));
+            f.put("train_accuracy", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).trainAccuracy()).toArray()));
+            f.put("test_loss", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).testLoss()).toArray()));
+            f.put("test_accuracy", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).testAccuracy()).toArray()));
+            mo.put(opt, f);
+          });
+          ms.put(Double.toString(s0), mo);
+        });
+        mw.put(Integer.toString(w), ms);
+      });
+      out.put(model, mw);
+    });
+    return out;
+  }
+
+  private static TrainingRun.Epoch last(CellResult c) {
+    return c.curve.get(c.curve.size() - 1);
+  }
+
+  private static void writeTables(SparkSession spark, RunOutput out, List<CellResult> cells) {
+    StructType cell = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("sigma0", DataTypes.DoubleType, false)
+        .add("optimizer", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("lr", DataTypes.DoubleType, false)
+        .add("epochs", DataTypes.IntegerType, false)
+        .add("train_loss", DataTypes.DoubleType, false)
+        .add("train_accuracy", DataTypes.DoubleType, false)
+        .add("test_loss", DataTypes.DoubleType, false)
+        .add("test_accuracy", DataTypes.DoubleType, false);
+    for (String f : FIGURES) {
+      cell = cell.add(f, DataTypes.DoubleType, true);
+    }
+    StructType curve = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("sigma0", DataTypes.DoubleType, false)
+        .add("optimizer", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("epoch", DataTypes.IntegerType, false)
+        .add("train_loss", DataTypes.DoubleType, false)
+        .add("train_accuracy", DataTypes.DoubleType, false)
+        .add("test_loss", DataTypes.DoubleType, false)
+        .add("test_accuracy", DataTypes.DoubleType, false);
+    List<Row> rows = new ArrayList<>();
+    List<Row> curveRows = new ArrayList<>();
+    for (CellResult c : cells) {
+      TrainingRun.Epoch e = last(c);
+      Object[] v = new Object[11 + FIGURES.size()];
+      Object[] head = {c.model, c.width, c.sigma0, c.optimizer, c.seed, c.lr, e.epoch(), e.trainLoss(),
+          e.trainAccuracy(), e.testLoss(), e.testAccuracy()};
+      System.arraycopy(head, 0, v, 0, head.length);
+      for (int k = 0; k < FIGURES.size(); k++) {
+        v[11 + k] = Double.isFinite(c.figures[k]) ? c.figures[k] : null;
+      }
+      rows.add(RowFactory.create(v));
+      for (TrainingRun.Epoch ep : c.curve) {
+        curveRows.add(RowFactory.create(c.model, c.width, c.sigma0, c.optimizer, c.seed, ep.epoch(), ep.trainLoss(),
+            ep.trainAccuracy(), ep.testLoss(), ep.testAccuracy()));
+      }
+    }
+    spark.createDataFrame(rows, cell).coalesce(1).write().parquet(out.uri("train.parquet"));
+    spark.createDataFrame(curveRows, curve).coalesce(1).write().parquet(out.uri("curves.parquet"));
+  }
+}

@@ -1,0 +1,67 @@
+package org.ntkstudy.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.Npy;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.testing.SparkTestSession;
+import org.ntkstudy.testing.TestData;
+
+/** The train grid on Spark equals the same runs done locally, whatever the partitioning. */
+class TrainJobTest {
+  static TrainJob.Config config(DatasetSpec spec, Path out, int partitions) {
+    return new TrainJob.Config(spec, out.toString(), false, List.of(Model.RELU, Model.ATTN), List.of(8, 32),
+        List.of(0.01, 1.0), List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainJob.Profile.QUICK, 3,
+        1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, partitions);
+  }
+
+  @Test
+  void gridMatchesLocalRunsAndWritesWeights(@TempDir Path dir) throws Exception {
+    Path data = TestData.idxDataset(dir.resolve("idx"), 200, 60, 6, 1, 13);
+    DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 30).withNTest(12).withClasses("0,1")
+        .withSubset(DatasetSpec.FIRST);
+    TrainJob.Result a = new TrainJob(config(spec, dir.resolve("a"), 0)).run(SparkTestSession.get());
+    TrainJob.Result b = new TrainJob(config(spec, dir.resolve("b"), 3)).run(SparkTestSession.get());
+    assertEquals(2 * 2 * 2 * 2 * 2, a.cells().size());
+    for (int k = 0; k < a.cells().size(); k++) {
+      assertArrayEquals(a.cells().get(k).figures, b.cells().get(k).figures, 0.0, "same numbers, any partitioning");
+    }
+    assertEquals(32, SparkTestSession.get().read().parquet(a.out() + "/train.parquet").count());
+    assertEquals(32 * 4, SparkTestSession.get().read().parquet(a.out() + "/curves.parquet").count());
+
+    // One relu Adam cell, redone by hand.
+    StudyData s = DatasetLoader.load(spec, new Configuration(), null);
+    TrainJob.CellResult cell = a.cells().stream().filter(c -> c.model.equals("relu") && c.width == 32
+        && c.sigma0 == 0.01 && c.optimizer.equals("adam") && c.seed == 1).findFirst().orElseThrow();
+    Matrix w0 = TwoLayerNetwork.initial(32, 36, 0.01, 1, false).weights();
+    Matrix signs = TrainingRun.signs(32, 1, 0.01, 36, 1, false);
+    TrainingRun.Result local = TrainingRun.train(s.train().inputs(), s.train().targets(), s.test().inputs(),
+        s.test().targets(), w0, signs, Trainer.Loss.MSE, new TrainingRun.Recipe(Trainer.Optimizer.ADAM, 3, 1e-2, 16,
+            1e-3), 1, new Matrix(12, 1));
+    assertEquals(local.kernelMovement(), cell.figures[2], 0.0);
+    assertEquals(local.alignmentT(), cell.figures[5], 0.0);
+    Path wFile = a.out().toUri().getPath() == null ? null
+        : Path.of(a.out().toUri().getPath(), TrainJob.weightsDir("relu", 0.01, "adam", 32, 1), "W.npy");
+    try (InputStream in = Files.newInputStream(wFile)) {
+      Matrix w = Npy.read(in, "W.npy");
+      assertArrayEquals(local.weights().data(), w.data(), 0.0, "the trained weights, as trained");
+    }
+    assertTrue(Files.exists(wFile.resolveSibling("a.npy")));
+  }
+}
