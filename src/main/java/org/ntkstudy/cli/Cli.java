@@ -41,6 +41,41 @@ final class Cli {
     }
   }
 
+  /** A comma-separated list of enum names, e.g. {@code --models relu,attn}. */
+  static <E extends Enum<E>> java.util.List<E> parseEnums(Class<E> type, String option, String csv) {
+    java.util.List<E> out = new java.util.ArrayList<>();
+    for (String v : csv.split(",")) {
+      out.add(parseEnum(type, option, v));
+    }
+    return out;
+  }
+
+  /** A comma-separated list of integers, e.g. {@code --widths 64,128}. */
+  static java.util.List<Integer> parseInts(String option, String csv) {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (String v : csv.split(",")) {
+      try {
+        out.add(Integer.parseInt(v.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserInputException(option + " must be comma-separated integers, got '" + v + "'");
+      }
+    }
+    return out;
+  }
+
+  /** A comma-separated list of numbers, e.g. {@code --sigma0 0.01,1}. */
+  static java.util.List<Double> parseDoubles(String option, String csv) {
+    java.util.List<Double> out = new java.util.ArrayList<>();
+    for (String v : csv.split(",")) {
+      try {
+        out.add(Double.parseDouble(v.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserInputException(option + " must be comma-separated numbers, got '" + v + "'");
+      }
+    }
+    return out;
+  }
+
   /** Prints the chosen figures and where the output is, for the person at the terminal. */
   static void printSummary(Path out, Map<String, Object> summary, String... keys) {
     StringBuilder sb = new StringBuilder("\n");

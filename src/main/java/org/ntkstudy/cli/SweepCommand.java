@@ -1,9 +1,7 @@
 package org.ntkstudy.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ntkstudy.UserInputException;
 import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Model;
 import picocli.CommandLine.Command;
@@ -54,18 +52,8 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Model> ms = new ArrayList<>();
-    for (String m : models.split(",")) {
-      ms.add(Cli.parseEnum(Model.class, "--models", m));
-    }
-    List<Integer> ws = new ArrayList<>();
-    for (String w : widths.split(",")) {
-      try {
-        ws.add(Integer.parseInt(w.trim()));
-      } catch (NumberFormatException e) {
-        throw new UserInputException("--widths must be a comma-separated list of integers, got '" + w + "'");
-      }
-    }
+    List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
+    List<Integer> ws = Cli.parseInts("--widths", widths);
     WidthSweepJob.Config config = new WidthSweepJob.Config(dataset.spec(), output.out, output.overwrite,
         output.npy, ms, ws, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellMb << 20);
     return Cli.withSpark("sweep", spark -> {

@@ -1,9 +1,7 @@
 package org.ntkstudy.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ntkstudy.UserInputException;
 import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
@@ -72,44 +70,14 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Model> ms = new ArrayList<>();
-    for (String m : models.split(",")) {
-      ms.add(Cli.parseEnum(Model.class, "--models", m));
-    }
-    List<Trainer.Optimizer> os = new ArrayList<>();
-    for (String o : optimizers.split(",")) {
-      os.add(Cli.parseEnum(Trainer.Optimizer.class, "--optimizers", o));
-    }
-    TrainJob.Config config = new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms, ints("--widths", widths),
-        doubles("--sigma0", sigma0), os, seeds, Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs,
+    List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
+    List<Trainer.Optimizer> os = Cli.parseEnums(Trainer.Optimizer.class, "--optimizers", optimizers);
+    TrainJob.Config config = new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms,
+        Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs,
         lr, gdLr, batch, weightDecay, symmetric, initWeights, initSigns, lambda, block, partitions);
     return Cli.withSpark("train", spark -> {
       TrainJob.Result r = new TrainJob(config).run(spark);
       Cli.printSummary(r.out(), r.summary(), "task", "loss", "n", "n_test", "epochs", "cells");
     });
-  }
-
-  static List<Integer> ints(String option, String csv) {
-    List<Integer> out = new ArrayList<>();
-    for (String s : csv.split(",")) {
-      try {
-        out.add(Integer.parseInt(s.trim()));
-      } catch (NumberFormatException e) {
-        throw new UserInputException(option + " must be comma-separated integers, got '" + s + "'");
-      }
-    }
-    return out;
-  }
-
-  static List<Double> doubles(String option, String csv) {
-    List<Double> out = new ArrayList<>();
-    for (String s : csv.split(",")) {
-      try {
-        out.add(Double.parseDouble(s.trim()));
-      } catch (NumberFormatException e) {
-        throw new UserInputException(option + " must be comma-separated numbers, got '" + s + "'");
-      }
-    }
-    return out;
   }
 }

@@ -260,7 +260,7 @@ public final class TrainJob {
           double lr = cfg.lr();
           if (opt == Trainer.Optimizer.GD) {
             lr = cfg.gdLr() > 0 ? cfg.gdLr()
-                : setup.train.rows() / SymmetricEigen.values(ntk(setup.train, w0))[0];
+                : setup.train.rows() / SymmetricEigen.values(TrainingRun.ntk(setup.train, w0))[0];
           }
           TrainingRun.Result r = TrainingRun.train(setup.train, setup.yTrain, setup.test, setup.yTest, w0, a, loss,
               new TrainingRun.Recipe(opt, epochs, lr, cfg.batch(), cfg.weightDecay()), seed, setup.fNtkTest);
@@ -297,11 +297,6 @@ public final class TrainJob {
     org.apache.hadoop.fs.Path done = output.commit();
     LOG.info("train written to {}", done);
     return new Result(done, summary, sorted);
-  }
-
-  private static Matrix ntk(Matrix x, Matrix w) {
-    Matrix d = org.ntkstudy.math.NtkKernels.activationPattern(x, w);
-    return org.ntkstudy.math.NtkKernels.empiricalNtk(x, d, x, d, true);
   }
 
   private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {

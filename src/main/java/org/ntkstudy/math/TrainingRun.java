@@ -134,7 +134,7 @@ public final class TrainingRun {
   }
 
   /** Θ of the network with first layer W on x (SCIENCE §2, structured formula). */
-  static Matrix ntk(Matrix x, Matrix w) {
+  public static Matrix ntk(Matrix x, Matrix w) {
     Matrix d = NtkKernels.activationPattern(x, w);
     return NtkKernels.empiricalNtk(x, d, x, d, true);
   }
