@@ -86,18 +86,8 @@ public final class TrainingRun {
     List<Epoch> curve = new ArrayList<>();
     curve.add(epoch(0, x, y, xTest, yTest, w, a, loss));
     Trainer.Adam adam = new Trainer.Adam(w.data().length);
-    int n = x.rows();
     for (int e = 1; e <= recipe.epochs(); e++) {
-      if (recipe.optimizer() == Trainer.Optimizer.GD) {
-        step(w, Trainer.gradient(x, y, w, a, loss, recipe.weightDecay()), recipe.lr());
-      } else {
-        int[] order = Trainer.epochOrder(n, seed, e);
-        for (int b0 = 0; b0 < n; b0 += recipe.batch()) {
-          int[] idx = java.util.Arrays.copyOfRange(order, b0, Math.min(n, b0 + recipe.batch()));
-          adam.step(w, Trainer.gradient(x.selectRows(idx), y.selectRows(idx), w, a, loss, recipe.weightDecay()),
-              recipe.lr());
-        }
-      }
+      epochUpdates(x, y, w, a, loss, recipe, seed, e, adam);
       curve.add(epoch(e, x, y, xTest, yTest, w, a, loss));
     }
     Matrix thetaT = ntk(x, w);
@@ -121,6 +111,25 @@ public final class TrainingRun {
     }
     return new Result(curve, w, a, dist, norm > 0 ? dist / Math.sqrt(norm) : Double.NaN,
         Math.sqrt(diff) / n0, 1 - dot / (n0 * nT), alignment(theta0, y), alignment(thetaT, y));
+  }
+
+  /**
+   * The weight updates of epoch {@code e} (1-based) in place: one full-batch step for gradient
+   * descent, or Adam over the minibatches of {@link Trainer#epochOrder}(n, seed, e).
+   */
+  public static void epochUpdates(Matrix x, Matrix y, Matrix w, Matrix a, Trainer.Loss loss, Recipe recipe, long seed,
+      int e, Trainer.Adam adam) {
+    int n = x.rows();
+    if (recipe.optimizer() == Trainer.Optimizer.GD) {
+      step(w, Trainer.gradient(x, y, w, a, loss, recipe.weightDecay()), recipe.lr());
+      return;
+    }
+    int[] order = Trainer.epochOrder(n, seed, e);
+    for (int b0 = 0; b0 < n; b0 += recipe.batch()) {
+      int[] idx = java.util.Arrays.copyOfRange(order, b0, Math.min(n, b0 + recipe.batch()));
+      adam.step(w, Trainer.gradient(x.selectRows(idx), y.selectRows(idx), w, a, loss, recipe.weightDecay()),
+          recipe.lr());
+    }
   }
 
   /** A(K) = ⟨K, YYᵀ⟩_F / (‖K‖_F ‖YYᵀ‖_F) (SCIENCE §4). */
