@@ -3,6 +3,7 @@ package org.ntkstudy.cli;
 import java.util.concurrent.Callable;
 import org.ntkstudy.bench.GramBench;
 import org.ntkstudy.bench.NtkBench;
+import org.ntkstudy.bench.TrainBench;
 import org.ntkstudy.data.DatasetSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--suite", defaultValue = "gram",
       description = "gram (G = XX^T and eigenvalues: the spectrum job's kernels) | ntk (empirical NTK blocks"
-          + " against NumPy's DGEMM rate) (default: ${DEFAULT-VALUE})")
+          + " against NumPy's DGEMM rate) | train (one epoch of the paper recipe; use --n 10000 --width 4096)"
+          + " (default: ${DEFAULT-VALUE})")
   String suite;
 
   @Option(names = "--width", defaultValue = "1024", description = "width m of the ntk suite (default: ${DEFAULT-VALUE})")
@@ -72,8 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
       });
     }
+    if (suite.equals("train")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
+      TrainBench.Config config = new TrainBench.Config(spec, null, null, width, 128, repeats, skipNumpy, python, out,
+          overwrite);
+      return Cli.withSpark("bench", spark -> System.out.println(new TrainBench(config).run(spark).report()));
+    }
     if (!suite.equals("gram")) {
-      throw new org.ntkstudy.UserInputException("--suite must be gram or ntk, got '" + suite + "'");
+      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk or train, got '" + suite + "'");
     }
     DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
     GramBench.Config config =

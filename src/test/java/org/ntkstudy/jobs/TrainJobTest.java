@@ -64,4 +64,42 @@ class TrainJobTest {
     }
     assertTrue(Files.exists(wFile.resolveSibling("a.npy")));
   }
+
+  /** --init-weights and --init-signs reproduce a full-batch gradient-descent run exactly. */
+  @Test
+  void givenInitialisationReproducesAGradientDescentRun(@TempDir Path dir) throws Exception {
+    Path data = TestData.idxDataset(dir.resolve("idx"), 200, 60, 6, 1, 17);
+    DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 30).withNTest(12).withClasses("0,1")
+        .withSubset(DatasetSpec.FIRST);
+    java.util.Random r = new java.util.Random(4);
+    Matrix w0 = new Matrix(10, 36);
+    for (int k = 0; k < w0.data().length; k++) {
+      w0.data()[k] = 0.3 * r.nextGaussian();
+    }
+    double[] a = new double[10];
+    for (int k = 0; k < 10; k++) {
+      a[k] = k % 3 == 0 ? 1 : -1;
+    }
+    Path wFile = dir.resolve("W.npy");
+    Path aFile = dir.resolve("a.npy");
+    try (var o = Files.newOutputStream(wFile)) {
+      Npy.write(o, w0);
+    }
+    try (var o = Files.newOutputStream(aFile)) {
+      Npy.write(o, a);
+    }
+    TrainJob.Config cfg = new TrainJob.Config(spec, dir.resolve("out").toString(), false, List.of(Model.RELU),
+        List.of(10), List.of(1.0), List.of(Trainer.Optimizer.GD), 1, TrainJob.Profile.QUICK, 4, 1e-3, 0.5, 16, 0.0,
+        false, wFile.toString(), aFile.toString(), 1e-3, 0, 0);
+    TrainJob.Result res = new TrainJob(cfg).run(SparkTestSession.get());
+    StudyData s = DatasetLoader.load(spec, new Configuration(), null);
+    TrainingRun.Result local = TrainingRun.train(s.train().inputs(), s.train().targets(), s.test().inputs(),
+        s.test().targets(), w0, new Matrix(10, 1, a), Trainer.Loss.MSE,
+        new TrainingRun.Recipe(Trainer.Optimizer.GD, 4, 0.5, 16, 0.0), 0, new Matrix(12, 1));
+    Path written = Path.of(res.out().toUri().getPath(), TrainJob.weightsDir("relu", 1.0, "gd", 10, 0), "W.npy");
+    try (InputStream in = Files.newInputStream(written)) {
+      assertArrayEquals(local.weights().data(), Npy.read(in, "W.npy").data(), 0.0);
+    }
+    assertEquals(0.5, res.cells().get(0).lr, 0.0);
+  }
 }

@@ -7,20 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** SCIENCE §4: the analytic gradient equals central differences; Adam matches a hand-worked step. */
 class TrainerTest {
+  /** Both losses, both models: relu on x, attn on x̃ = Cx/|Cx| (SCIENCE §1–§2). */
   @ParameterizedTest
-  @EnumSource(Trainer.Loss.class)
-  void gradientMatchesCentralDifferences(Trainer.Loss loss) {
+  @org.junit.jupiter.params.provider.CsvSource({"MSE, RELU", "MSE, ATTN", "CROSS_ENTROPY, RELU", "CROSS_ENTROPY, ATTN"})
+  void gradientMatchesCentralDifferences(Trainer.Loss loss, Model model) {
     Random r = new Random(3);
     int b = 6;
     int d = 5;
     int m = 7;
     int c = loss == Trainer.Loss.MSE ? 1 : 3;
     Matrix x = NtkKernelsTest.unitRows(b, d, 9);
+    if (model == Model.ATTN) {
+      Matrix cov = new Matrix(d, d);
+      Blas.addGramian(x, cov.data());
+      x = Attention.attend(x, cov, 0);
+    }
     Matrix w = new Matrix(m, d);
     for (int k = 0; k < w.data().length; k++) {
       w.data()[k] = r.nextGaussian();
