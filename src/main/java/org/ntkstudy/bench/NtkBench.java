@@ -169,7 +169,7 @@ public final class NtkBench {
     long t0 = System.nanoTime();
     BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
     Broadcast<Matrix> wb = jsc.broadcast(w);
-    Broadcast<byte[][]> patterns = NtkBlockKernels.broadcastPatterns(jsc, rows, wb);
+    Broadcast<long[][]> patterns = NtkBlockKernels.broadcastPatterns(jsc, rows, wb);
     long elements = rows.symmetricBlocks(NtkBlockKernels.empirical(patterns, patterns, w.rows()), 0)
         .map(b -> (long) b.values().data().length).reduce(Long::sum);
     double s = (System.nanoTime() - t0) / 1e9;
@@ -186,7 +186,7 @@ public final class NtkBench {
   static double check(JavaSparkContext jsc, Matrix x, Matrix w, int block) {
     BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
     Broadcast<Matrix> wb = jsc.broadcast(w);
-    Broadcast<byte[][]> patterns = NtkBlockKernels.broadcastPatterns(jsc, rows, wb);
+    Broadcast<long[][]> patterns = NtkBlockKernels.broadcastPatterns(jsc, rows, wb);
     List<MatrixBlock> blocks = rows.symmetricBlocks(NtkBlockKernels.empirical(patterns, patterns, w.rows()), 0).collect();
     BlockGrid g = rows.grid();
     double err = 0;

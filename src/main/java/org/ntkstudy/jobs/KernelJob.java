@@ -146,10 +146,10 @@ public final class KernelJob {
       testKernel = trainKernel;
     } else {
       int m = width;
-      Broadcast<byte[][]> trainPatterns = Stages.run(jsc, "kernel/patterns",
+      Broadcast<long[][]> trainPatterns = Stages.run(jsc, "kernel/patterns",
           "activation patterns D = 1[X W^T > 0], width " + m + ", " + train.grid().numBlocks() + " row blocks",
           () -> NtkBlockKernels.broadcastPatterns(jsc, train, wb));
-      Broadcast<byte[][]> testPatterns = test == null ? trainPatterns
+      Broadcast<long[][]> testPatterns = test == null ? trainPatterns
           : Stages.run(jsc, "kernel/patterns-test", "activation patterns of the test points",
               () -> NtkBlockKernels.broadcastPatterns(jsc, test, wb));
       trainKernel = NtkBlockKernels.empirical(trainPatterns, trainPatterns, m);

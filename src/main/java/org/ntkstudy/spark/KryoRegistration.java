@@ -22,6 +22,7 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(byte[].class);
     kryo.register(byte[][].class);
     kryo.register(long[].class);
+    kryo.register(long[][].class);
     kryo.register(Object[].class);
     kryo.register(java.util.ArrayList.class);
     kryo.register(scala.Tuple2.class);

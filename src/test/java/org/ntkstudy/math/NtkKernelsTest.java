@@ -59,6 +59,25 @@ class NtkKernelsTest {
     assertEquals(Math.PI, NtkKernels.arccos(-1.5), 0.0);
   }
 
+  /** Popcount of packed patterns = the GEMM of 0/1 patterns, for widths that do not fill a word. */
+  @Test
+  void packedPatternsGiveTheSameKernel() {
+    Matrix x = unitRows(13, 6, 21);
+    Matrix y = unitRows(9, 6, 22);
+    for (int m : new int[] {1, 63, 64, 70, 200}) {
+      Matrix w = TwoLayerNetwork.initial(m, 6, 1.0, m, false).weights();
+      Matrix dx = NtkKernels.activationPattern(x, w);
+      Matrix dy = NtkKernels.activationPattern(y, w);
+      long[] px = NtkKernels.packedPattern(x, w);
+      long[] py = NtkKernels.packedPattern(y, w);
+      assertTrue(NtkKernels.empiricalNtkPacked(x, px, y, py, m, false)
+          .maxAbsDiff(NtkKernels.empiricalNtk(x, dx, y, dy, false)) <= 1e-15, "m = " + m);
+      Matrix sym = NtkKernels.empiricalNtkPacked(x, px, x, px, m, true);
+      assertTrue(sym.maxAbsDiff(NtkKernels.empiricalNtk(x, dx, x, dx, true)) <= 1e-15, "diagonal, m = " + m);
+      assertTrue(sym.maxAbsDiff(sym.transpose()) == 0.0, "exactly symmetric");
+    }
+  }
+
   /** Structured = Jacobian contraction = NTK of a central-difference Jacobian of f. */
   @Test
   void threeRoutesToTheEmpiricalNtkAgree() {
