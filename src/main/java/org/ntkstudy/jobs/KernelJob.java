@@ -139,22 +139,9 @@ public final class KernelJob {
     BlockedRows test = data.test().n() > 0
         ? BlockedRows.broadcast(jsc, inputs.test(), Math.min(block, data.test().n())) : null;
     Broadcast<Matrix> wb = w == null ? null : jsc.broadcast(w);
-    BlockKernel trainKernel;
-    BlockKernel testKernel;
-    if (config.kind() == Kind.ANALYTIC) {
-      trainKernel = NtkBlockKernels.analytic();
-      testKernel = trainKernel;
-    } else {
-      int m = width;
-      Broadcast<long[][]> trainPatterns = Stages.run(jsc, "kernel/patterns",
-          "activation patterns D = 1[X W^T > 0], width " + m + ", " + train.grid().numBlocks() + " row blocks",
-          () -> NtkBlockKernels.broadcastPatterns(jsc, train, wb));
-      Broadcast<long[][]> testPatterns = test == null ? trainPatterns
-          : Stages.run(jsc, "kernel/patterns-test", "activation patterns of the test points",
-              () -> NtkBlockKernels.broadcastPatterns(jsc, test, wb));
-      trainKernel = NtkBlockKernels.empirical(trainPatterns, trainPatterns, m);
-      testKernel = NtkBlockKernels.empirical(testPatterns, trainPatterns, m);
-    }
+    // The empirical kernel computes each row block's activation pattern once per executor.
+    BlockKernel trainKernel = config.kind() == Kind.ANALYTIC ? NtkBlockKernels.analytic() : NtkBlockKernels.empirical(wb);
+    BlockKernel testKernel = trainKernel;
     long bytes = train.grid().upperTriangleBytes()
         + (test == null ? 0 : 8L * test.grid().n() * train.grid().n());
     output.requireSpace(bytes, "the kernel blocks (" + n + " x " + n + " upper triangle"
