@@ -229,10 +229,10 @@ public final class WidthSweepJob {
           ModelSetup setup = bs.get(c[0]).value();
           long seed = baseSeed + c[2];
           Matrix w = TwoLayerNetwork.initial(c[1], setup.train.cols(), sigma0, seed, false).weights();
-          Matrix dTrain = NtkKernels.activationPattern(setup.train, w);
-          Matrix dTest = NtkKernels.activationPattern(setup.test, w);
-          Matrix theta = NtkKernels.empiricalNtk(setup.train, dTrain, setup.train, dTrain, true);
-          Matrix thetaTest = NtkKernels.empiricalNtk(setup.test, dTest, setup.train, dTrain, false);
+          long[] dTrain = NtkKernels.packedPattern(setup.train, w);
+          long[] dTest = NtkKernels.packedPattern(setup.test, w);
+          Matrix theta = NtkKernels.empiricalNtkPacked(setup.train, dTrain, setup.train, dTrain, c[1], true);
+          Matrix thetaTest = NtkKernels.empiricalNtkPacked(setup.test, dTest, setup.train, dTrain, c[1], false);
           return new CellResult(setup.model, c[1], seed, SweepMetrics.of(theta, thetaTest, setup.reference));
         }).collect());
     List<CellResult> sorted = new ArrayList<>(results);

@@ -144,8 +144,8 @@ public final class TrainingRun {
 
   /** Θ of the network with first layer W on x (SCIENCE §2, structured formula). */
   public static Matrix ntk(Matrix x, Matrix w) {
-    Matrix d = NtkKernels.activationPattern(x, w);
-    return NtkKernels.empiricalNtk(x, d, x, d, true);
+    long[] d = NtkKernels.packedPattern(x, w);
+    return NtkKernels.empiricalNtkPacked(x, d, x, d, w.rows(), true);
   }
 
   private static Epoch epoch(int e, Matrix x, Matrix y, Matrix xt, Matrix yt, Matrix w, Matrix a, Trainer.Loss loss) {
