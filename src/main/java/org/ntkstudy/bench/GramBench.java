@@ -653,7 +653,12 @@ public final class GramBench {
     return figures.stream().filter(f -> f.key().equals(key)).findFirst().orElse(null);
   }
 
-  private static double median(double[] v) {
+  /** The median of a list of timings (the three benches' one figure per contender). */
+  static double median(List<Double> v) {
+    return median(v.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     int k = s.length / 2;

@@ -1,7 +1,6 @@
 package org.ntkstudy.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +94,7 @@ public final class NtkBench {
     }
     double err = check(jsc, x, w, block);
 
-    double oursS = median(ours);
+    double oursS = GramBench.median(ours);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("job", "bench");
     s.put("suite", "ntk");
@@ -111,7 +110,7 @@ public final class NtkBench {
     s.put("ntk_ours_runs_s", ours);
     Double ratio = null;
     if (!np.isEmpty()) {
-      double npS = median(np);
+      double npS = GramBench.median(np);
       s.put("numpy_dgemm_s", npS);
       s.put("numpy_dgemm_gflops", numpyFlops / npS / 1e9);
       s.put("numpy_dgemm_runs_s", np);
@@ -139,8 +138,8 @@ public final class NtkBench {
             + "  NumPy   %8s s  %7s GFLOP/s (DGEMM, 2 threads)%n"
             + "  ratio   %s (target >= %.2f): %s%n  max |Theta_blocked - Theta_local| = %.1e%n",
         n, d, m, block, grid.numPairs(), oursS, flops / oursS / 1e9,
-        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", median(np)),
-        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", numpyFlops / median(np) / 1e9),
+        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", GramBench.median(np)),
+        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", numpyFlops / GramBench.median(np) / 1e9),
         ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio), TARGET, s.get("ntk_vs_numpy_dgemm_status"), err);
     Path done = null;
     if (output != null) {
@@ -206,11 +205,5 @@ public final class NtkBench {
       System.arraycopy(b.data(), i * b.cols(), out.data(), i * out.cols() + a.cols(), b.cols());
     }
     return out;
-  }
-
-  private static double median(List<Double> v) {
-    double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(a);
-    return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
   }
 }

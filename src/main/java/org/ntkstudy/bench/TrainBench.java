@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,8 +106,8 @@ public final class TrainBench {
     }
     xb.unpersist(false);
     yb.unpersist(false);
-    double ours = median(runs);
-    double allCores = median(wall);
+    double ours = GramBench.median(runs);
+    double allCores = GramBench.median(wall);
     Double np1 = config.skipNumpy() ? null : numpy(n, d, m, c, batch, 1);
     Double np2 = config.skipNumpy() ? null : numpy(n, d, m, c, batch, cores);
 
@@ -222,11 +221,5 @@ public final class TrainBench {
       Thread.currentThread().interrupt();
       return null;
     }
-  }
-
-  private static double median(List<Double> v) {
-    double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(a);
-    return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
   }
 }
