@@ -2,10 +2,10 @@
 # Runs any job in Spark local mode on this machine: submit/local.sh JOB [options]
 #   e.g. submit/local.sh spectrum --dataset fashion-mnist --n 2000 --out out/spectrum
 # Builds the jar first when it is missing or older than the sources; takes Spark from Maven's
-# repository (no Spark installation needed); installs native OpenBLAS and the Fashion-MNIST
-# package when missing and running as root, else prints the command to run.
+# repository (no Spark installation needed); runs the OpenBLAS bundled in the jar; installs the
+# Fashion-MNIST package when missing and running as root, else prints the command to run.
 # Environment: NTK_DRIVER_MEMORY (e.g. 12g; default 60% of RAM), NTK_MASTER (default local[*]),
-# JAVA_HOME.
+# NTK_BLAS (bundled, the default, or system), JAVA_HOME.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,10 +26,24 @@ apt_install() {
   return 1
 }
 
-# Native BLAS/LAPACK: netlib loads libblas.so.3 / liblapack.so.3; OpenBLAS provides both.
-if ! ldconfig -p 2>/dev/null | grep -q 'liblapack.so.3'; then
-  apt_install libopenblas0 || say "WARNING: no native LAPACK; run as root: apt-get install -y libopenblas0 (10x faster)"
-fi
+# BLAS/LAPACK: the jar bundles OpenBLAS 0.3.31 (math/NativeBlas), which chooses its CPU kernel
+# itself. A machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin is meant for older system builds
+# and halves this one's DGEMM on AVX-512 processors, so it is cleared for this JVM alone.
+# NTK_BLAS=system uses the system's libblas.so.3 / liblapack.so.3 instead, environment untouched.
+blas_mode="${NTK_BLAS:-bundled}"
+blas_env=()
+case "$blas_mode" in
+  bundled)
+    if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
+      say "bundled OpenBLAS picks its own kernel: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-} cleared for this run (NTK_BLAS=system keeps them)"
+      blas_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+    fi ;;
+  system)
+    if ! ldconfig -p 2>/dev/null | grep -q 'liblapack.so.3'; then
+      apt_install libopenblas0 || say "WARNING: no system LAPACK; run as root: apt-get install -y libopenblas0"
+    fi ;;
+  *) say "NTK_BLAS must be bundled or system, not '$blas_mode'"; exit 2 ;;
+esac
 
 # Fashion-MNIST, the default dataset, comes from a Debian package.
 needs_fashion=1
@@ -86,7 +100,8 @@ done < "$root/conf/spark-defaults.conf"
 
 # One BLAS thread per task: local[*] already runs a task per core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-exec "$java" "${opens[@]}" -Xmx"$driver_mem" \
+exec env "${blas_env[@]}" "$java" "${opens[@]}" -Xmx"$driver_mem" \
+  -Dntk.blas="$blas_mode" \
   -Dspark.master="${NTK_MASTER:-local[*]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   "${props[@]}" \

@@ -5,12 +5,18 @@ import dev.ludovic.netlib.lapack.LAPACK;
 
 /**
  * Row-major matrix products on the BLAS that Spark MLlib bundles (dev.ludovic.netlib: native
- * OpenBLAS through JNI when libblas.so.3 loads, else a pure-Java fallback).
+ * OpenBLAS through JNI — the one bundled in the jar ({@link NativeBlas}) or the system's
+ * libblas.so.3 — else a pure-Java fallback).
  *
  * <p>BLAS is column-major: a row-major r×c array read column-major is the c×r transpose, so every
  * product below is computed as its transpose, C^T = B^T A^T, with no copies.
  */
 public final class Blas {
+  static {
+    // Before netlib's first load: the OpenBLAS bundled in the jar, unless the user chose otherwise.
+    NativeBlas.install();
+  }
+
   private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
   private static final LAPACK LAPACK_INSTANCE = LAPACK.getInstance();
 

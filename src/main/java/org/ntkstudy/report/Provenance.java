@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.math.Blas;
+import org.ntkstudy.math.NativeBlas;
 
 /**
  * Where a result came from (the Tribuo lesson): code version, Spark and Java versions, the BLAS
@@ -58,6 +59,9 @@ public final class Provenance {
     p.put("lapack", Blas.lapackName());
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
     p.put("openblas_num_threads", threads);
+    p.put("blas_library", NativeBlas.status());
+    p.put("openblas", org.ntkstudy.spark.DriverBlas.describeOpenBlas());
+    p.put("openblas_coretype_env", System.getenv("OPENBLAS_CORETYPE"));
     p.put("driver_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
     // Each heap pool's own peak, summed: an upper bound on the heap's peak (pools peak at
     // different moments, so it can exceed the limit).

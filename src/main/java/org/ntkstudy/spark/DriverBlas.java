@@ -49,6 +49,18 @@ public final class DriverBlas {
     }
   }
 
+  /**
+   * The loaded OpenBLAS as {@code "<config>; core <kernel>"}, or null when no OpenBLAS is bound
+   * (netlib's Java fallback, another BLAS, or no foreign-function access).
+   */
+  public static String describeOpenBlas() {
+    OpenBlasThreads t = binding();
+    if (t == null || t.config() == null) {
+      return null;
+    }
+    return t.config() + (t.coreName() == null ? "" : "; core " + t.coreName());
+  }
+
   private static OpenBlasThreads binding() {
     if (unavailable) {
       return null;
@@ -57,6 +69,7 @@ public final class DriverBlas {
       synchronized (LOCK) {
         if (threads == null && !unavailable) {
           try {
+            org.ntkstudy.math.Blas.blas(); // netlib loads its native library first
             threads = OpenBlasThreads.bind();
           } catch (Throwable e) {
             unavailable = true;

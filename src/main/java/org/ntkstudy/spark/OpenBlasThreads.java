@@ -19,10 +19,14 @@ import jdk.incubator.foreign.SymbolLookup;
 final class OpenBlasThreads {
   private final MethodHandle set;
   private final MethodHandle get;
+  private final String config;
+  private final String coreName;
 
-  private OpenBlasThreads(MethodHandle set, MethodHandle get) {
+  private OpenBlasThreads(MethodHandle set, MethodHandle get, String config, String coreName) {
     this.set = set;
     this.get = get;
+    this.config = config;
+    this.coreName = coreName;
   }
 
   /** Binds to the OpenBLAS that netlib loaded into this process (found in /proc/self/maps). */
@@ -44,7 +48,35 @@ final class OpenBlasThreads {
     CLinker linker = CLinker.getInstance();
     return new OpenBlasThreads(
         linker.downcallHandle(setAddr, MethodType.methodType(void.class, int.class), FunctionDescriptor.ofVoid(CLinker.C_INT)),
-        linker.downcallHandle(getAddr, MethodType.methodType(int.class), FunctionDescriptor.of(CLinker.C_INT)));
+        linker.downcallHandle(getAddr, MethodType.methodType(int.class), FunctionDescriptor.of(CLinker.C_INT)),
+        string(linker, "openblas_get_config"),
+        string(linker, "openblas_get_corename"));
+  }
+
+  /** Calls a {@code char *f(void)} of OpenBLAS; null when the symbol is absent. */
+  private static String string(CLinker linker, String symbol) {
+    try {
+      MemoryAddress addr = SymbolLookup.loaderLookup().lookup(symbol).orElse(null);
+      if (addr == null) {
+        return null;
+      }
+      MethodHandle h = linker.downcallHandle(
+          addr, MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
+      MemoryAddress p = (MemoryAddress) h.invokeExact();
+      return CLinker.toJavaString(p).trim();
+    } catch (Throwable e) {
+      return null;
+    }
+  }
+
+  /** OpenBLAS's build description, e.g. {@code OpenBLAS 0.3.31 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64}. */
+  String config() {
+    return config;
+  }
+
+  /** The CPU kernel OpenBLAS selected at load, e.g. {@code Haswell} or {@code SkylakeX}. */
+  String coreName() {
+    return coreName;
   }
 
   int get() throws Throwable {

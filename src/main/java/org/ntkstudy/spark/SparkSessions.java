@@ -3,6 +3,7 @@ package org.ntkstudy.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.math.Blas;
+import org.ntkstudy.math.NativeBlas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,21 +48,26 @@ public final class SparkSessions {
   /** Logs the BLAS and LAPACK that netlib selected, warning when either is a Java fallback. */
   public static void logBlas() {
     String threads = System.getenv("OPENBLAS_NUM_THREADS");
+    String openblas = DriverBlas.describeOpenBlas();
     LOG.info(
-        "BLAS: {}, LAPACK: {}, OPENBLAS_NUM_THREADS={}",
+        "BLAS: {}, LAPACK: {}, OPENBLAS_NUM_THREADS={}; {}{}",
         Blas.blasName(),
         Blas.lapackName(),
-        threads == null ? "(unset)" : threads);
+        threads == null ? "(unset)" : threads,
+        NativeBlas.status(),
+        openblas == null ? "" : "; " + openblas);
     if (!Blas.isNative()) {
       LOG.warn(
           "\n**********************************************************************\n"
               + "* SLOW: netlib fell back to pure-Java {} / {}.\n"
               + "* Native OpenBLAS is 4-10x faster for GEMM and ~10x for eigenvalues.\n"
-              + "* Install it: apt-get install -y libopenblas0 (provides libblas.so.3\n"
+              + "* The bundled OpenBLAS did not load: {}\n"
+              + "* Install one: apt-get install -y libopenblas0 (provides libblas.so.3\n"
               + "* and liblapack.so.3), or pass -Ddev.ludovic.netlib.blas.nativeLibPath=...\n"
               + "**********************************************************************",
           Blas.blasName(),
-          Blas.lapackName());
+          Blas.lapackName(),
+          NativeBlas.status());
     }
   }
 }
