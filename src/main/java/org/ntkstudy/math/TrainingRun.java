@@ -17,7 +17,8 @@ public final class TrainingRun {
    * @param batch minibatch size (Adam; gradient descent is full-batch)
    * @param weightDecay λ_wd, coupled into the gradient
    */
-  public record Recipe(Trainer.Optimizer optimizer, int epochs, double lr, int batch, double weightDecay) {}
+  public record Recipe(Trainer.Optimizer optimizer, int epochs, double lr, int batch, double weightDecay)
+      implements java.io.Serializable {}
 
   /** Per-epoch figures (index 0 is before training). */
   public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy)

@@ -57,6 +57,8 @@ public final class KryoRegistration implements KryoRegistrator {
         new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(org.apache.spark.util.SerializableConfiguration.class,
         new com.esotericsoftware.kryo.serializers.JavaSerializer());
+    // The influence job's setups, networks, target specs and LOO engines.
+    org.ntkstudy.jobs.JobsKryoClasses.register(kryo);
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());

@@ -1,0 +1,146 @@
+package org.ntkstudy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.jobs.TrainJob;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.UserInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code influence}: leave-one-out influence, adversarial perturbations and malleability (SCIENCE §5–§6). */
+@Command(name = "influence", mixinStandardHelpOptions = true,
+    description = "Closed-form NTK leave-one-out influence of every training example, adversarial perturbations"
+        + " (FGSM, PGD, MIM) and the malleability of influence (flip rate, Spearman, top-K overlap) with controls,"
+        + " the attn/relu ratio, transductive and retraining LOO, and the dual-implication table (SCIENCE 5-6).")
+public final class InfluenceCommand implements Callable<Integer> {
+  @Mixin DatasetOptions dataset;
+  @Mixin OutputOptions output;
+
+  @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
+  String models;
+
+  @Option(names = "--attacks", defaultValue = "fgsm,pgd,mim", description = "fgsm,pgd,mim (default: ${DEFAULT-VALUE})")
+  String attacks;
+
+  @Option(names = "--interventions", defaultValue = "transformed,curated,adversarial",
+      description = "transformed,curated,adversarial (default: ${DEFAULT-VALUE})")
+  String interventions;
+
+  @Option(names = "--lambda", defaultValue = "1e-3", description = "lambda_ridge (default: ${DEFAULT-VALUE})")
+  double lambda;
+
+  @Option(names = "--kernel", defaultValue = "empirical",
+      description = "empirical (Theta_T of the trained network, the paper's) | analytic (H_inf) (default: ${DEFAULT-VALUE})")
+  String kernel;
+
+  @Option(names = "--influence-target", defaultValue = "margin", description = "margin | output (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--train-dir", paramLabel = "DIR",
+      description = "a train job's output folder to read W.npy/a.npy from (default: train the networks here)")
+  String trainDir;
+
+  @Option(names = "--width", defaultValue = "1024", description = "network width m (default: ${DEFAULT-VALUE})")
+  int width;
+
+  @Option(names = "--sigma0", defaultValue = "0.01", description = "initial scale (default: ${DEFAULT-VALUE})")
+  double sigma0;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam | gd (default: ${DEFAULT-VALUE})")
+  String optimizer;
+
+  @Option(names = "--seeds", defaultValue = "3", description = "seeds (networks) per model (default: ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--profile", defaultValue = "paper", description = "paper (500 epochs) | quick (10) (default: ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--epochs", defaultValue = "0", description = "epochs (default: the profile's)")
+  int epochs;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(names = "--gd-lr", defaultValue = "0", description = "gradient descent's step (default: n / lambda_max(Theta_0))")
+  double gdLr;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Adam's minibatch (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--weight-decay", defaultValue = "1e-3", description = "coupled L2 lambda_wd (default: ${DEFAULT-VALUE})")
+  double weightDecay;
+
+  @Option(names = "--symmetric", description = "pair every neuron with its negated twin")
+  boolean symmetric;
+
+  @Option(names = "--eps", defaultValue = "0.3", description = "l-infinity radius in pixels (default: ${DEFAULT-VALUE})")
+  double eps;
+
+  @Option(names = "--tau", defaultValue = "0.1", description = "top fraction of examples by |I_i| (default: ${DEFAULT-VALUE})")
+  double tau;
+
+  @Option(names = "--frozen-context", description = "attn: stop the attack's gradient at C (the context)")
+  boolean frozenContext;
+
+  @Option(names = "--retrain", description = "retrain the network after each intervention (default: keep W_T)")
+  boolean retrain;
+
+  @Option(names = "--retrain-loo", defaultValue = "auto",
+      description = "network-retraining LOO: auto (n <= 100) | on | off (default: ${DEFAULT-VALUE})")
+  String retrainLoo;
+
+  @Option(names = "--transductive", defaultValue = "auto",
+      description = "transductive LOO for attn: auto (n <= 2000) | on | off (default: ${DEFAULT-VALUE})")
+  String transductive;
+
+  @Option(names = "--bootstrap", defaultValue = "10000", description = "bootstrap resamples of the ratio (default: ${DEFAULT-VALUE})")
+  int bootstrap;
+
+  @Option(names = "--block", defaultValue = "0", description = "block size of the kernels (default: automatic)")
+  int block;
+
+  @Override
+  public Integer call() {
+    List<Attacks.Kind> as = new ArrayList<>();
+    for (String a : attacks.split(",")) {
+      if (!a.isBlank()) {
+        try {
+          as.add(Attacks.Kind.parse(a.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new UserInputException("--attacks: " + e.getMessage());
+        }
+      }
+    }
+    List<String> ivs = new ArrayList<>();
+    for (String v : interventions.split(",")) {
+      if (!v.isBlank()) {
+        ivs.add(v.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    Influence.Target t;
+    try {
+      t = Influence.Target.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--influence-target: " + e.getMessage());
+    }
+    InfluenceJob.Config config = new InfluenceJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
+        output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, lambda,
+        Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
+        Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
+        Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs, lr, gdLr, batch, weightDecay, symmetric,
+        eps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
+        Cli.parseEnum(InfluenceJob.Switch.class, "--transductive", transductive), bootstrap, block);
+    return Cli.withSpark("influence", spark -> {
+      InfluenceJob.Result r = new InfluenceJob(config).run(spark);
+      Cli.printSummary(r.out(), r.summary(), "task", "n", "n_test", "lambda", "kernel", "influence_target", "k");
+    });
+  }
+}

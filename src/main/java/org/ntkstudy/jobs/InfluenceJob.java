@@ -1,0 +1,971 @@
+package org.ntkstudy.jobs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.data.Task;
+import org.ntkstudy.io.Npy;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.KernelRidge;
+import org.ntkstudy.math.Malleability;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.SymmetricEigen;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.math.TransductiveLoo;
+import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.BlockStore;
+import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.DriverBlas;
+import org.ntkstudy.spark.ModelInputs;
+import org.ntkstudy.spark.NtkBlockKernels;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code influence} job (SCIENCE §5–§6): per model and seed a trained network (read from
+ * {@code --train-dir} or trained here), the closed-form leave-one-out influence of every training
+ * example on every test point with K = Θ_T or H∞ — one factorisation on the driver, the n columns
+ * on the executors — then the malleability cells (model × seed × attack × intervention, one Spark
+ * task each, with their random-sign control), the noise floor between seeds, the attn/relu ratio
+ * with a bootstrap interval, the exact transductive LOO of attn and the network-retraining LOO
+ * (small n), and the dual-implication table.
+ */
+public final class InfluenceJob {
+  private static final Logger LOG = LoggerFactory.getLogger(InfluenceJob.class);
+
+  /** Which kernel K the influence uses. */
+  public enum KernelKind {
+    /** Θ_T of the trained network (the paper's choice). */
+    EMPIRICAL,
+    /** H∞ on the model's inputs. */
+    ANALYTIC
+  }
+
+  /** auto | on | off for the optional analyses. */
+  public enum Switch {
+    AUTO,
+    ON,
+    OFF
+  }
+
+  /** Largest n for which {@code auto} runs the retraining LOO (SCIENCE §5: n ≤ about 100). */
+  public static final int RETRAIN_LOO_AUTO_MAX = 100;
+  /** Largest n for which {@code auto} runs the transductive LOO. */
+  public static final int TRANSDUCTIVE_AUTO_MAX = 2000;
+
+  /**
+   * The job's configuration.
+   *
+   * @param attacks the attacks; {@code curated} rows carry the attack {@code none}
+   * @param trainDir a {@code train} job's output folder to read the networks from, or null to
+   *     train them here with the training options
+   */
+  public record Config(DatasetSpec data, String out, boolean overwrite, boolean npy, long maxDriverBytes,
+      List<Model> models, List<Attacks.Kind> attacks, List<String> interventions, double lambda, KernelKind kernel,
+      Influence.Target target, String trainDir, int width, double sigma0, Trainer.Optimizer optimizer, int seeds,
+      TrainJob.Profile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
+      double eps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo, Switch transductive,
+      int bootstrap, int block) implements java.io.Serializable {
+
+    public Config {
+      models = List.copyOf(models);
+      attacks = List.copyOf(attacks);
+      interventions = List.copyOf(interventions);
+      if (models.isEmpty()) {
+        throw new UserInputException("--models needs at least one of relu,attn");
+      }
+      for (String iv : interventions) {
+        try {
+          InfluenceWork.Intervention.valueOf(iv.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new UserInputException("--interventions: '" + iv + "' is not one of transformed,curated,adversarial");
+        }
+      }
+      boolean attacking = interventions.stream().anyMatch(i -> !i.equals("curated"));
+      if (attacking && attacks.isEmpty()) {
+        throw new UserInputException("--attacks needs at least one of fgsm,pgd,mim for the interventions " + interventions);
+      }
+      if (!(lambda > 0)) {
+        throw new UserInputException("--lambda must be positive, got " + lambda);
+      }
+      if (!(eps > 0 && eps <= 1)) {
+        throw new UserInputException("--eps must be in (0, 1] (pixels are in [0, 1]), got " + eps);
+      }
+      if (!(tau > 0 && tau < 0.5)) {
+        throw new UserInputException("--tau must be in (0, 0.5) (curating needs the next k after the top k), got " + tau);
+      }
+      if (width <= 0 || (symmetric && width % 2 != 0)) {
+        throw new UserInputException("--width must be positive" + (symmetric ? " and even with --symmetric" : "")
+            + ", got " + width);
+      }
+      if (!(sigma0 > 0) || seeds <= 0 || epochs < 0 || !(lr > 0) || gdLr < 0 || batch <= 0 || weightDecay < 0
+          || bootstrap < 100) {
+        throw new UserInputException("--sigma0, --seeds, --lr and --batch must be positive, --epochs, --gd-lr and"
+            + " --weight-decay non-negative, --bootstrap at least 100");
+      }
+      if (retrain && trainDir != null) {
+        throw new UserInputException("--retrain retrains from the initialisation, which --train-dir does not hold:"
+            + " drop --train-dir to train the networks here");
+      }
+    }
+
+    int epochCount() {
+      return epochs > 0 ? epochs : profile.epochs;
+    }
+
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      m.put("out", out);
+      m.put("models", models.stream().map(Model::key).toList());
+      m.put("attacks", attacks.stream().map(Attacks.Kind::key).toList());
+      m.put("interventions", interventions);
+      m.put("lambda", lambda);
+      m.put("kernel", kernel.name().toLowerCase(Locale.ROOT));
+      m.put("influence_target", target.key());
+      m.put("train_dir", trainDir);
+      m.put("width", width);
+      m.put("sigma0", sigma0);
+      m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
+      m.put("seeds", seeds);
+      m.put("profile", profile.name().toLowerCase(Locale.ROOT));
+      m.put("epochs", epochCount());
+      m.put("lr", lr);
+      m.put("gd_lr", gdLr == 0 ? "auto" : gdLr);
+      m.put("batch", batch);
+      m.put("weight_decay", weightDecay);
+      m.put("symmetric", symmetric);
+      m.put("eps", eps);
+      m.put("tau", tau);
+      m.put("frozen_context", frozenContext);
+      m.put("retrain", retrain);
+      m.put("retrain_loo", retrainLoo.name().toLowerCase(Locale.ROOT));
+      m.put("transductive", transductive.name().toLowerCase(Locale.ROOT));
+      m.put("bootstrap", bootstrap);
+      return m;
+    }
+  }
+
+  /** What the job produced. */
+  public record Result(Path out, Map<String, Object> summary) {}
+
+  /** The figures of malleability.parquet, in column order. */
+  public static final List<String> METRICS =
+      List.of("flip_rate", "spearman", "topk_overlap", "control_random", "control_noise_floor");
+
+  private final Config config;
+
+  public InfluenceJob(Config config) {
+    this.config = config;
+  }
+
+  /** One (model, seed): its network, clean influences and target spec. */
+  private static final class Clean {
+    final int modelIndex;
+    final InfluenceWork.Net net;
+    final Influence.TargetSpec spec;
+    double[] totals;
+    Matrix kTrain;
+    double testAccuracy;
+    double testLoss;
+    double trainAccuracy;
+    double alignment;
+
+    Clean(int modelIndex, InfluenceWork.Net net, Influence.TargetSpec spec) {
+      this.modelIndex = modelIndex;
+      this.net = net;
+      this.spec = spec;
+    }
+  }
+
+  public Result run(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    long t0 = System.nanoTime();
+    StudyData data = Stages.run(jsc, "influence/data", "load " + config.data().dataset(),
+        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    if (data.test().n() == 0) {
+      throw new UserInputException("influence is measured on the test set: --n-test must be positive");
+    }
+    int n = data.train().n();
+    int nt = data.test().n();
+    int d = data.d();
+    int k = Malleability.topCount(config.tau(), n);
+    if (2 * k > n && config.interventions().contains("curated")) {
+      throw new UserInputException("curating removes the top k = " + k + " and measures the next k: n = " + n
+          + " is too small for --tau " + config.tau());
+    }
+    Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
+    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    long driverBytes = 8L * n * n * 2 + 8L * n * nt * 2;
+    if (driverBytes > config.maxDriverBytes()) {
+      throw new UserInputException(String.format(Locale.ROOT,
+          "the influence factorisation needs about %d MiB on the driver (K + lambda I and its inverse, n = %d, plus"
+              + " the test x train blocks), over --max-driver-mb %d; lower --n/--n-test or raise --max-driver-mb",
+          driverBytes >> 20, n, config.maxDriverBytes() >> 20));
+    }
+    LOG.info("influence: Cholesky + inverse of K + lambda I (n = {}) on the driver with LAPACK: {} MiB, within the"
+        + " driver budget of {} MiB (--max-driver-mb)", n, driverBytes >> 20, config.maxDriverBytes() >> 20);
+
+    // Per model: inputs and the broadcast setup of its cells.
+    List<ModelInputs> inputs = new ArrayList<>();
+    List<Broadcast<InfluenceWork.Setup>> setups = new ArrayList<>();
+    for (Model model : config.models()) {
+      ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
+      inputs.add(in);
+      setups.add(jsc.broadcast(new InfluenceWork.Setup(model, data.train().pixels(), data.test().pixels(),
+          data.train().inputs(), data.test().inputs(), in.covariance(), data.train().targets(), data.test().targets(),
+          loss, config.lambda(), config.kernel() == KernelKind.EMPIRICAL, config.frozenContext())));
+    }
+
+    // Networks.
+    List<InfluenceWork.Net[]> nets = networks(jsc, inputs, data, loss);
+
+    // Clean influences, distributed over column blocks of training examples.
+    List<Clean> cleans = new ArrayList<>();
+    List<Row> influenceRows = new ArrayList<>();
+    StructType influenceSchema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("train_index", DataTypes.IntegerType, false)
+        .add("source_index", DataTypes.IntegerType, false)
+        .add("label", DataTypes.IntegerType, false)
+        .add("test_index", DataTypes.IntegerType, false)
+        .add("influence", DataTypes.DoubleType, false);
+    String influenceUri = output.uri("influence.parquet");
+    boolean first = true;
+    for (int mi = 0; mi < config.models().size(); mi++) {
+      for (InfluenceWork.Net net : nets.get(mi)) {
+        Clean c = cleanInfluence(spark, jsc, mi, inputs.get(mi), net, data, block, influenceSchema, influenceUri,
+            first ? output : null);
+        first = false;
+        cleans.add(c);
+      }
+    }
+
+    // Malleability cells.
+    List<Object[]> mallRows = malleability(jsc, setups, cleans, k);
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "influence");
+    summary.put("dataset", config.data().dataset());
+    summary.put("task", data.task().name().toLowerCase(Locale.ROOT));
+    summary.put("n", n);
+    summary.put("n_test", nt);
+    summary.put("lambda", config.lambda());
+    summary.put("kernel", config.kernel().name().toLowerCase(Locale.ROOT));
+    summary.put("influence_target", config.target().key());
+    summary.put("k", k);
+    summary.put("tau", config.tau());
+    summary.put("eps", config.eps());
+    summary.put("factorisation", "Cholesky (LAPACK dpotrf + dpotri) on the driver");
+    summary.put("malleability", malleabilitySummary(mallRows));
+    summary.put("ratio", ratioSummary(mallRows));
+    summary.put("paper_flip_rates", paperFlipRates());
+    writeMalleability(spark, output, mallRows);
+
+    // Transductive LOO (attn) and retraining LOO.
+    Map<String, Object> trans = transductive(spark, jsc, setups, cleans, output);
+    if (trans != null) {
+      summary.put("transductive", trans);
+    }
+    Map<String, Object> retrainLoo = retrainLoo(spark, jsc, setups, cleans, output, loss);
+    if (retrainLoo != null) {
+      summary.put("retrain_loo", retrainLoo);
+    }
+
+    // Dual implication (SCIENCE §6).
+    summary.put("dual", dual(jsc, inputs, cleans, data, mallRows, output));
+    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
+    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
+    output.writeJson("summary.json", summary);
+    for (Broadcast<InfluenceWork.Setup> b : setups) {
+      b.unpersist(false);
+    }
+    Path done = output.commit();
+    LOG.info("influence written to {}", done);
+    return new Result(done, summary);
+  }
+
+  // ---------------------------------------------------------------- networks
+
+  private List<InfluenceWork.Net[]> networks(JavaSparkContext jsc, List<ModelInputs> inputs, StudyData data,
+      Trainer.Loss loss) {
+    int d = data.d();
+    int outputs = data.train().targets().cols();
+    long base = config.data().seed();
+    String opt = config.optimizer().name().toLowerCase(Locale.ROOT);
+    List<InfluenceWork.Net[]> out = new ArrayList<>();
+    if (config.trainDir() != null) {
+      for (Model model : config.models()) {
+        InfluenceWork.Net[] nets = new InfluenceWork.Net[config.seeds()];
+        for (int s = 0; s < config.seeds(); s++) {
+          long seed = base + s;
+          String dir = config.trainDir().replaceAll("/+$", "") + "/"
+              + TrainJob.weightsDir(model.key(), config.sigma0(), opt, config.width(), seed);
+          Matrix w;
+          Matrix a;
+          try {
+            w = Npy.read(dir + "/W.npy", jsc.hadoopConfiguration());
+            a = Npy.read(dir + "/a.npy", jsc.hadoopConfiguration());
+          } catch (RuntimeException e) {
+            throw new UserInputException("--train-dir: no trained network at " + dir + " (" + e.getMessage()
+                + "); run `train` with --models " + model.key() + " --widths " + config.width() + " --sigma0 "
+                + config.sigma0() + " --optimizers " + opt + " --seeds " + config.seeds() + " and the same dataset"
+                + " options, or drop --train-dir to train here");
+          }
+          if (w.cols() != d || w.rows() != config.width() || a.rows() != w.rows() || a.cols() != outputs) {
+            throw new UserInputException("--train-dir: " + dir + " holds W " + w.rows() + "x" + w.cols() + " and a "
+                + a.rows() + "x" + a.cols() + ", expected " + config.width() + "x" + d + " and " + config.width() + "x"
+                + outputs + " for this dataset");
+          }
+          nets[s] = new InfluenceWork.Net(seed, w, a);
+        }
+        out.add(nets);
+      }
+      LOG.info("networks read from {}", config.trainDir());
+      return out;
+    }
+    List<int[]> cells = new ArrayList<>();
+    for (int mi = 0; mi < config.models().size(); mi++) {
+      for (int s = 0; s < config.seeds(); s++) {
+        cells.add(new int[] {mi, s});
+      }
+    }
+    List<Broadcast<Matrix[]>> xs = new ArrayList<>();
+    for (ModelInputs in : inputs) {
+      xs.add(jsc.broadcast(new Matrix[] {in.train(), data.train().targets()}));
+    }
+    Config cfg = config;
+    int epochs = config.epochCount();
+    List<InfluenceWork.Net> trained = Stages.run(jsc, "influence/networks", cells.size() + " networks (models x seeds), "
+        + epochs + " epochs each", () -> jsc.parallelize(cells, cells.size()).map(c -> {
+          Matrix[] xy = xs.get(c[0]).value();
+          long seed = base + c[1];
+          Matrix w0 = TwoLayerNetwork.initial(cfg.width(), d, cfg.sigma0(), seed, cfg.symmetric()).weights();
+          Matrix a = TrainingRun.signs(cfg.width(), outputs, cfg.sigma0(), d, seed, cfg.symmetric());
+          TrainingRun.Recipe recipe = recipe(cfg, cfg.optimizer(), xy[0], w0, cfg.weightDecay());
+          return new InfluenceWork.Net(seed, InfluenceWork.train(xy[0], xy[1], w0, a, loss, recipe, seed), a);
+        }).collect());
+    for (int mi = 0; mi < config.models().size(); mi++) {
+      out.add(trained.subList(mi * config.seeds(), (mi + 1) * config.seeds()).toArray(new InfluenceWork.Net[0]));
+    }
+    xs.forEach(b -> b.unpersist(false));
+    return out;
+  }
+
+  /** The recipe of §4 for {@code optimizer}; gradient descent's step n/λmax(Θ_0) unless --gd-lr. */
+  static TrainingRun.Recipe recipe(Config cfg, Trainer.Optimizer optimizer, Matrix x, Matrix w0, double weightDecay) {
+    double lr = cfg.lr();
+    if (optimizer == Trainer.Optimizer.GD) {
+      lr = cfg.gdLr() > 0 ? cfg.gdLr() : x.rows() / SymmetricEigen.values(TrainingRun.ntk(x, w0))[0];
+    }
+    return new TrainingRun.Recipe(optimizer, cfg.epochCount(), lr, cfg.batch(), weightDecay);
+  }
+
+  // ---------------------------------------------------------------- clean influence
+
+  private Clean cleanInfluence(SparkSession spark, JavaSparkContext jsc, int mi, ModelInputs in,
+      InfluenceWork.Net net, StudyData data, int block, StructType schema, String uri, RunOutput npyOut) {
+    String model = in.model().key();
+    String tag = model + "/seed=" + net.seed();
+    BlockedRows train = BlockedRows.broadcast(jsc, in.train(), block);
+    BlockedRows test = BlockedRows.broadcast(jsc, in.test(), Math.min(block, in.test().rows()));
+    Broadcast<Matrix> wb = jsc.broadcast(net.w());
+    Matrix k;
+    Matrix kc;
+    try {
+      var kernel = config.kernel() == KernelKind.EMPIRICAL ? NtkBlockKernels.empirical(wb) : NtkBlockKernels.analytic();
+      String name = config.kernel() == KernelKind.EMPIRICAL ? "Theta_T" : "H_inf";
+      k = Stages.run(jsc, "influence/kernel", name + " (" + tag + ") train x train, " + train.grid().numPairs()
+          + " blocks", () -> BlockStore.collectSymmetric(train.symmetricBlocks(kernel, 0), train.grid(),
+              config.maxDriverBytes()));
+      kc = Stages.run(jsc, "influence/kernel-test", name + " (" + tag + ") test x train",
+          () -> BlockStore.assembleRectangular(test.crossBlocks(train, kernel, 0).collect(), test.grid(),
+              train.grid()));
+    } finally {
+      train.release();
+      test.release();
+      wb.unpersist(false);
+    }
+    Influence inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = "
+        + k.rows() + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.of(k, data.train().targets(),
+            config.lambda())));
+    Matrix fTest = inf.predict(kc);
+    Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(), fTest);
+    Clean clean = new Clean(mi, net, spec);
+    clean.kTrain = k;
+
+    // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
+    int n = k.rows();
+    Broadcast<Matrix> kcb = jsc.broadcast(kc);
+    Broadcast<Matrix> bb = jsc.broadcast(inf.inverse());
+    Broadcast<Matrix> rb = jsc.broadcast(inf.looResiduals());
+    Broadcast<Influence.TargetSpec> sb = jsc.broadcast(spec);
+    List<Integer> starts = new ArrayList<>();
+    int width = Math.max(1, Math.min(block, (n + 2 * jsc.defaultParallelism() - 1) / (2 * jsc.defaultParallelism())));
+    for (int from = 0; from < n; from += width) {
+      starts.add(from);
+    }
+    int w = width;
+    JavaRDD<Object[]> blocks = jsc.parallelize(starts, starts.size()).map(from -> {
+      int to = Math.min(n, from + w);
+      Matrix cols = Influence.block(kcb.value(), bb.value().rowRange(from, to), from, rb.value(), sb.value());
+      return new Object[] {from, cols};
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      double[] totals = new double[n];
+      Stages.run(jsc, "influence/columns", "influence columns (" + tag + "): " + n + " training examples in "
+          + starts.size() + " tasks", () -> {
+            for (Object[] b : blocks.map(o -> new Object[] {o[0], Influence.totals((Matrix) o[1])}).collect()) {
+              double[] t = (double[]) b[1];
+              System.arraycopy(t, 0, totals, (Integer) b[0], t.length);
+            }
+          });
+      clean.totals = totals;
+      int[] trainSource = data.train().sourceIndex();
+      int[] testSource = data.test().sourceIndex();
+      int[] labels = data.train().labels();
+      long seed = net.seed();
+      Broadcast<int[][]> idx = jsc.broadcast(new int[][] {trainSource, labels, testSource});
+      Stages.run(jsc, "influence/write", "influence.parquet rows (" + tag + ")", () -> {
+        JavaRDD<Row> rows = blocks.flatMap(o -> {
+          int from = (Integer) o[0];
+          Matrix m = (Matrix) o[1];
+          int[][] ix = idx.value();
+          List<Row> out = new ArrayList<>(m.rows() * m.cols());
+          for (int j = 0; j < m.cols(); j++) {
+            for (int t = 0; t < m.rows(); t++) {
+              out.add(RowFactory.create(model, seed, from + j, ix[0][from + j], ix[1][from + j], t, m.get(t, j)));
+            }
+          }
+          return out.iterator();
+        });
+        spark.createDataFrame(rows, schema).write().mode("append").parquet(uri);
+      });
+      idx.unpersist(false);
+      if (npyOut != null && config.npy()) {
+        Matrix full = new Matrix(nt(kc), n);
+        for (Object[] b : blocks.collect()) {
+          int from = (Integer) b[0];
+          Matrix m = (Matrix) b[1];
+          for (int t = 0; t < m.rows(); t++) {
+            System.arraycopy(m.data(), t * m.cols(), full.data(), t * n + from, m.cols());
+          }
+        }
+        npyOut.writeNpy("influence.npy", full);
+      }
+    } finally {
+      blocks.unpersist(false);
+      kcb.unpersist(false);
+      bb.unpersist(false);
+      rb.unpersist(false);
+      sb.unpersist(false);
+    }
+
+    // Network figures for the dual-implication table.
+    Matrix f = Trainer.outputs(in.train(), net.w(), net.a());
+    Matrix ft = Trainer.outputs(in.test(), net.w(), net.a());
+    clean.trainAccuracy = accuracy(f, data.train().targets());
+    clean.testAccuracy = accuracy(ft, data.test().targets());
+    clean.testLoss = Trainer.loss(ft, data.test().targets(), data.task() == Task.BINARY ? Trainer.Loss.MSE
+        : Trainer.Loss.CROSS_ENTROPY);
+    clean.alignment = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
+        : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
+    return clean;
+  }
+
+  private static int nt(Matrix kc) {
+    return kc.rows();
+  }
+
+  /** Sign agreement for one output (±1 targets), arg-max agreement for several (one-hot). */
+  static double accuracy(Matrix f, Matrix y) {
+    int right = 0;
+    for (int i = 0; i < f.rows(); i++) {
+      if (f.cols() == 1) {
+        right += f.get(i, 0) * y.get(i, 0) > 0 ? 1 : 0;
+      } else {
+        int best = 0;
+        int truth = 0;
+        for (int c = 1; c < f.cols(); c++) {
+          best = f.get(i, c) > f.get(i, best) ? c : best;
+          truth = y.get(i, c) > y.get(i, truth) ? c : truth;
+        }
+        right += best == truth ? 1 : 0;
+      }
+    }
+    return (double) right / f.rows();
+  }
+
+  // ---------------------------------------------------------------- malleability
+
+  /** Rows: model, attack, intervention, seed, then {@link #METRICS}. */
+  private List<Object[]> malleability(JavaSparkContext jsc, List<Broadcast<InfluenceWork.Setup>> setups,
+      List<Clean> cleans, int k) {
+    List<InfluenceWork.CellSpec> specs = new ArrayList<>();
+    for (int ci = 0; ci < cleans.size(); ci++) {
+      for (String iv : config.interventions()) {
+        if (iv.equals("curated")) {
+          specs.add(new InfluenceWork.CellSpec(ci, "none", iv));
+        } else {
+          for (Attacks.Kind a : config.attacks()) {
+            specs.add(new InfluenceWork.CellSpec(ci, a.key(), iv));
+          }
+        }
+      }
+    }
+    if (specs.isEmpty()) {
+      return List.of();
+    }
+    List<Object[]> shared = new ArrayList<>();
+    for (Clean c : cleans) {
+      shared.add(new Object[] {c.modelIndex, c.net, c.totals, Malleability.rankByMagnitude(c.totals), c.spec});
+    }
+    Broadcast<List<Object[]>> sh = jsc.broadcast(shared);
+    Config cfg = config;
+    List<Broadcast<InfluenceWork.Setup>> su = setups;
+    List<Object[]> rows = Stages.run(jsc, "influence/cells", specs.size()
+        + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
+        () -> jsc.parallelize(specs, specs.size()).map(cs -> {
+          Object[] c = sh.value().get(cs.clean());
+          InfluenceWork.Setup s = su.get((Integer) c[0]).value();
+          InfluenceWork.Net net = (InfluenceWork.Net) c[1];
+          Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());
+          Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind, cfg.eps());
+          InfluenceWork.Retrain retrain = null;
+          if (cfg.retrain() && s.empirical) {
+            Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), net.seed(), cfg.symmetric())
+                .weights();
+            retrain = new InfluenceWork.Retrain(w0, recipe(cfg, cfg.optimizer(), InfluenceWork.modelInputs(s,
+                s.pixels)[0], w0, cfg.weightDecay()), net.seed());
+          }
+          InfluenceWork.CellFigures f = InfluenceWork.cell(s, net,
+              InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
+              (double[]) c[2], (int[]) c[3], k, (Influence.TargetSpec) c[4], net.seed(), retrain);
+          return new Object[] {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
+              f.spearman(), f.topkOverlap(), f.controlRandom()};
+        }).collect());
+    sh.unpersist(false);
+    // The noise floor: the same examples' influence signs under another seed, no attack.
+    List<Object[]> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      Object[] row = rows.get(r);
+      Clean c = cleans.get(specs.get(r).clean());
+      Clean other = nextSeed(cleans, c);
+      double floor = Double.NaN;
+      if (other != null) {
+        int[] ranking = Malleability.rankByMagnitude(c.totals);
+        int[] examples = row[2].equals("curated") ? Arrays.copyOfRange(ranking, k, 2 * k) : Arrays.copyOf(ranking, k);
+        floor = Malleability.flipRate(c.totals, other.totals, examples);
+      }
+      Object[] full = Arrays.copyOf(row, row.length + 1);
+      full[row.length] = floor;
+      out.add(full);
+    }
+    return out;
+  }
+
+  /** The next seed's clean run of the same model (cyclically), or null with one seed. */
+  private static Clean nextSeed(List<Clean> cleans, Clean c) {
+    List<Clean> same = cleans.stream().filter(x -> x.modelIndex == c.modelIndex).toList();
+    if (same.size() < 2) {
+      return null;
+    }
+    return same.get((same.indexOf(c) + 1) % same.size());
+  }
+
+  private static Map<String, Object> malleabilitySummary(List<Object[]> rows) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<List<String>, List<Object[]>> g : group(rows).entrySet()) {
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      for (int m = 0; m < METRICS.size(); m++) {
+        int col = 4 + m;
+        metrics.put(METRICS.get(m), WidthSweepJob.interval(g.getValue().stream()
+            .mapToDouble(r -> (Double) r[col]).toArray()));
+      }
+      List<String> key = g.getKey();
+      ((Map<String, Object>) out.computeIfAbsent(key.get(0), x -> new LinkedHashMap<String, Object>()))
+          .computeIfAbsent(key.get(1), x -> new LinkedHashMap<String, Object>());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> byAttack = (Map<String, Object>) ((Map<String, Object>) out.get(key.get(0))).get(key.get(1));
+      byAttack.put(key.get(2), metrics);
+    }
+    return out;
+  }
+
+  /** (model, attack, intervention) → rows, in first-seen order. */
+  private static Map<List<String>, List<Object[]>> group(List<Object[]> rows) {
+    Map<List<String>, List<Object[]>> g = new LinkedHashMap<>();
+    for (Object[] r : rows) {
+      g.computeIfAbsent(List.of((String) r[0], (String) r[1], (String) r[2]), x -> new ArrayList<>()).add(r);
+    }
+    return g;
+  }
+
+  private Map<String, Object> ratioSummary(List<Object[]> rows) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<List<String>, List<Object[]>> g = group(rows);
+    for (Map.Entry<List<String>, List<Object[]>> e : g.entrySet()) {
+      if (!e.getKey().get(0).equals("attn")) {
+        continue;
+      }
+      List<Object[]> relu = g.get(List.of("relu", e.getKey().get(1), e.getKey().get(2)));
+      if (relu == null) {
+        continue;
+      }
+      double[] num = e.getValue().stream().mapToDouble(r -> (Double) r[4]).toArray();
+      double[] den = relu.stream().mapToDouble(r -> (Double) r[4]).toArray();
+      Malleability.RatioInterval ri = Malleability.ratio(num, den, config.bootstrap(), config.data().seed());
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("mean", ri == null ? null : ri.mean());
+      v.put("lo", ri == null ? null : ri.lo());
+      v.put("hi", ri == null ? null : ri.hi());
+      v.put("seeds_attn", num.length);
+      v.put("seeds_relu", den.length);
+      if (ri == null) {
+        v.put("note", "relu's mean flip rate is 0: the ratio does not exist");
+      }
+      ((Map<String, Object>) out.computeIfAbsent(e.getKey().get(1), x -> new LinkedHashMap<String, Object>()))
+          .put(e.getKey().get(2), v);
+    }
+    return out;
+  }
+
+  /** The paper's flip rates at ε = 0.3 (SCIENCE §5), in percent, for the report to show beside ours. */
+  static Map<String, Object> paperFlipRates() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("source", "arXiv 2603.13085, eps = 0.3, percent; FGSM / PGD / MIM (SCIENCE 5)");
+    p.put("mnist_10class", Map.of("relu", List.of(4.1, 3.3, 3.4), "attn", List.of(34.6, 28.9, 21.9)));
+    p.put("cifar10_10class", Map.of("relu", List.of(3.3, 3.1, 3.2), "attn", List.of(26.4, 19.1, 20.5)));
+    p.put("mnist_3_vs_8", Map.of("relu", List.of(8.4, 8.4, 8.6), "attn", List.of(25.9, 41.0, 40.5)));
+    p.put("attacks", List.of("fgsm", "pgd", "mim"));
+    return p;
+  }
+
+  private static void writeMalleability(SparkSession spark, RunOutput output, List<Object[]> rows) {
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("attack", DataTypes.StringType, false)
+        .add("intervention", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false);
+    for (String m : METRICS) {
+      schema = schema.add(m, DataTypes.DoubleType, true);
+    }
+    List<Row> out = new ArrayList<>();
+    StringBuilder csv = new StringBuilder("model,attack,intervention,seed," + String.join(",", METRICS) + "\n");
+    for (Object[] r : rows) {
+      Object[] v = r.clone();
+      for (int i = 4; i < v.length; i++) {
+        v[i] = Double.isFinite((Double) v[i]) ? v[i] : null;
+      }
+      out.add(RowFactory.create(v));
+      for (int i = 0; i < v.length; i++) {
+        csv.append(i > 0 ? "," : "").append(v[i] == null ? "" : v[i]);
+      }
+      csv.append('\n');
+    }
+    spark.createDataFrame(out, schema).coalesce(1).write().parquet(output.uri("malleability.parquet"));
+    output.writeText("malleability.csv", csv.toString());
+  }
+
+  // ---------------------------------------------------------------- transductive LOO
+
+  private Map<String, Object> transductive(SparkSession spark, JavaSparkContext jsc,
+      List<Broadcast<InfluenceWork.Setup>> setups, List<Clean> cleans, RunOutput output) {
+    int mi = config.models().indexOf(Model.ATTN);
+    int n = cleans.get(0).totals.length;
+    boolean on = config.transductive() == Switch.ON
+        || (config.transductive() == Switch.AUTO && n <= TRANSDUCTIVE_AUTO_MAX);
+    if (mi < 0 || !on) {
+      if (mi >= 0) {
+        LOG.info("transductive LOO skipped ({} with n = {}; auto runs it up to n = {})", config.transductive(), n,
+            TRANSDUCTIVE_AUTO_MAX);
+      }
+      return null;
+    }
+    InfluenceWork.Setup s = setups.get(mi).value();
+    List<Row> rows = new ArrayList<>();
+    Map<String, Object> perSeed = new LinkedHashMap<>();
+    List<Double> corr = new ArrayList<>();
+    List<Double> agree = new ArrayList<>();
+    for (Clean c : cleans) {
+      if (c.modelIndex != mi) {
+        continue;
+      }
+      TransductiveLoo loo = TransductiveLoo.prepare(s.x, s.xTest, s.y, config.lambda(),
+          config.kernel() == KernelKind.EMPIRICAL ? c.net.w() : null);
+      Broadcast<TransductiveLoo> lb = jsc.broadcast(loo);
+      Broadcast<Influence.TargetSpec> sb = jsc.broadcast(c.spec);
+      List<Integer> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ids.add(i);
+      }
+      int slices = Math.min(n, 4 * jsc.defaultParallelism());
+      double[] trans = new double[n];
+      Stages.run(jsc, "influence/transductive", "transductive LOO (attn, seed " + c.net.seed() + "): " + n
+          + " refits with example i removed from the context, in " + slices + " tasks", () -> {
+            for (double[] r : jsc.parallelize(ids, slices).map(i -> {
+              double[] v = Influence.applyTarget(lb.value().outputChange(i), sb.value());
+              double sum = 0;
+              for (double x : v) {
+                sum += x;
+              }
+              return new double[] {i, sum};
+            }).collect()) {
+              trans[(int) r[0]] = r[1];
+            }
+          });
+      lb.unpersist(false);
+      sb.unpersist(false);
+      for (int i = 0; i < n; i++) {
+        rows.add(RowFactory.create("attn", c.net.seed(), i, c.totals[i], trans[i]));
+      }
+      Map<String, Object> m = compare(c.totals, trans, Malleability.topCount(config.tau(), n));
+      perSeed.put(Long.toString(c.net.seed()), m);
+      corr.add((Double) m.get("pearson"));
+      agree.add((Double) m.get("sign_agreement"));
+    }
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("train_index", DataTypes.IntegerType, false)
+        .add("influence_fixed_kernel", DataTypes.DoubleType, false)
+        .add("influence_transductive", DataTypes.DoubleType, false);
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(output.uri("transductive.parquet"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("definition", "total influence I_i with example i also removed from the attention context"
+        + " (C - x_i x_i^T, every x~ and the kernel recomputed) against the fixed-kernel closed form");
+    out.put("pearson", WidthSweepJob.interval(corr.stream().mapToDouble(Double::doubleValue).toArray()));
+    out.put("sign_agreement", WidthSweepJob.interval(agree.stream().mapToDouble(Double::doubleValue).toArray()));
+    out.put("seeds", perSeed);
+    return out;
+  }
+
+  /** How two influence vectors agree: correlations, sign agreement, top-k overlap and the largest difference. */
+  static Map<String, Object> compare(double[] reference, double[] other, int k) {
+    double maxDiff = 0;
+    double maxRef = 0;
+    for (int i = 0; i < reference.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(reference[i] - other[i]));
+      maxRef = Math.max(maxRef, Math.abs(reference[i]));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pearson", Malleability.pearson(reference, other));
+    m.put("spearman", Malleability.spearman(reference, other));
+    m.put("sign_agreement", Malleability.signAgreement(reference, other));
+    m.put("topk_overlap", Malleability.topKOverlap(reference, other, k));
+    m.put("max_abs_difference", maxDiff);
+    m.put("max_abs_difference_relative", maxRef > 0 ? maxDiff / maxRef : null);
+    return m;
+  }
+
+  // ---------------------------------------------------------------- retraining LOO
+
+  private Map<String, Object> retrainLoo(SparkSession spark, JavaSparkContext jsc,
+      List<Broadcast<InfluenceWork.Setup>> setups, List<Clean> cleans, RunOutput output, Trainer.Loss loss) {
+    int n = cleans.get(0).totals.length;
+    boolean on = config.retrainLoo() == Switch.ON
+        || (config.retrainLoo() == Switch.AUTO && n <= RETRAIN_LOO_AUTO_MAX);
+    if (!on) {
+      LOG.info("network-retraining LOO skipped ({} with n = {}; auto runs it up to n = {})", config.retrainLoo(), n,
+          RETRAIN_LOO_AUTO_MAX);
+      return null;
+    }
+    Config cfg = config;
+    List<Row> rows = new ArrayList<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("definition", "full-batch GD from the same initialisation, no weight decay, example i removed, "
+        + cfg.epochCount() + " epochs; f(x_t) - f_{-i}(x_t) against the closed form with Theta_T of the full-data GD"
+        + " network");
+    for (int mi = 0; mi < config.models().size(); mi++) {
+      InfluenceWork.Setup s = setups.get(mi).value();
+      Map<String, Object> perModel = new LinkedHashMap<>();
+      List<Double> corr = new ArrayList<>();
+      List<Double> agree = new ArrayList<>();
+      for (Clean c : cleans) {
+        if (c.modelIndex != mi) {
+          continue;
+        }
+        long seed = c.net.seed();
+        Matrix[] z = InfluenceWork.modelInputs(s, s.pixels);
+        Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), seed, cfg.symmetric()).weights();
+        Matrix a = c.net.a();
+        TrainingRun.Recipe recipe = recipe(cfg, Trainer.Optimizer.GD, z[0], w0, 0.0);
+        Matrix wFull = InfluenceWork.train(z[0], s.y, w0, a, loss, recipe, seed);
+        Matrix fFull = Trainer.outputs(z[1], wFull, a);
+        Matrix thetaT = TrainingRun.ntk(z[0], wFull);
+        Matrix thetaTest = org.ntkstudy.math.NtkKernels.empiricalNtkPacked(z[1],
+            org.ntkstudy.math.NtkKernels.packedPattern(z[1], wFull), z[0],
+            org.ntkstudy.math.NtkKernels.packedPattern(z[0], wFull), wFull.rows(), false);
+        Influence inf = Influence.of(thetaT, s.y, cfg.lambda());
+        double[] closed = Influence.totals(inf.matrix(thetaTest, c.spec));
+        Broadcast<Object[]> b = jsc.broadcast(new Object[] {z[0], z[1], w0, a, recipe, fFull, c.spec});
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          ids.add(i);
+        }
+        double[] retrained = new double[n];
+        Stages.run(jsc, "influence/retrain-loo", "network-retraining LOO (" + s.model.key() + ", seed " + seed + "): "
+            + n + " networks", () -> {
+              for (double[] r : jsc.parallelize(ids, Math.min(n, 4 * jsc.defaultParallelism())).map(i -> {
+                Object[] v = b.value();
+                Matrix x = (Matrix) v[0];
+                int[] keep = new int[x.rows() - 1];
+                for (int j = 0, q = 0; j < x.rows(); j++) {
+                  if (j != i) {
+                    keep[q++] = j;
+                  }
+                }
+                Matrix w = InfluenceWork.train(x.selectRows(keep), s.y.selectRows(keep), (Matrix) v[2], (Matrix) v[3],
+                    loss, (TrainingRun.Recipe) v[4], seed);
+                Matrix f = Trainer.outputs((Matrix) v[1], w, (Matrix) v[3]);
+                Matrix full = (Matrix) v[5];
+                Matrix delta = new Matrix(f.rows(), f.cols());
+                for (int q = 0; q < delta.data().length; q++) {
+                  delta.data()[q] = full.data()[q] - f.data()[q];
+                }
+                double sum = 0;
+                for (double x2 : Influence.applyTarget(delta, (Influence.TargetSpec) v[6])) {
+                  sum += x2;
+                }
+                return new double[] {i, sum};
+              }).collect()) {
+                retrained[(int) r[0]] = r[1];
+              }
+            });
+        b.unpersist(false);
+        for (int i = 0; i < n; i++) {
+          rows.add(RowFactory.create(s.model.key(), seed, i, closed[i], retrained[i]));
+        }
+        Map<String, Object> m = compare(retrained, closed, Malleability.topCount(cfg.tau(), n));
+        perModel.put(Long.toString(seed), m);
+        corr.add((Double) m.get("pearson"));
+        agree.add((Double) m.get("sign_agreement"));
+      }
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("pearson", WidthSweepJob.interval(corr.stream().mapToDouble(Double::doubleValue).toArray()));
+      mm.put("sign_agreement", WidthSweepJob.interval(agree.stream().mapToDouble(Double::doubleValue).toArray()));
+      mm.put("seeds", perModel);
+      out.put(s.model.key(), mm);
+    }
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("seed", DataTypes.LongType, false)
+        .add("train_index", DataTypes.IntegerType, false)
+        .add("influence_closed_form", DataTypes.DoubleType, false)
+        .add("influence_retrained", DataTypes.DoubleType, false);
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(output.uri("retrain_loo.parquet"));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- dual implication
+
+  private Map<String, Object> dual(JavaSparkContext jsc, List<ModelInputs> inputs, List<Clean> cleans,
+      StudyData data, List<Object[]> mallRows, RunOutput output) {
+    Map<String, Object> table = new LinkedHashMap<>();
+    StringBuilder csv = new StringBuilder("model,krr_test_mse,krr_test_accuracy,krr_alignment,net_test_accuracy,"
+        + "net_test_loss,net_alignment_T");
+    List<String> flipKeys = new ArrayList<>();
+    for (List<String> key : group(mallRows).keySet()) {
+      String fk = "flip_rate_" + key.get(1) + "_" + key.get(2);
+      if (!flipKeys.contains(fk)) {
+        flipKeys.add(fk);
+      }
+    }
+    for (String fk : flipKeys) {
+      csv.append(',').append(fk);
+    }
+    csv.append('\n');
+    Map<String, Double> krrMse = new LinkedHashMap<>();
+    for (int mi = 0; mi < inputs.size(); mi++) {
+      ModelInputs in = inputs.get(mi);
+      String model = in.model().key();
+      var h = org.ntkstudy.spark.AnalyticReference.of(jsc, in, Math.min(in.train().rows(), 1024), "influence/dual");
+      Matrix f = DriverBlas.allCores(jsc, () -> KernelRidge.predict(h.test(),
+          KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
+      double mse = 0;
+      Matrix yt = data.test().targets();
+      for (int q = 0; q < f.data().length; q++) {
+        double r = f.data()[q] - yt.data()[q];
+        mse += r * r;
+      }
+      mse /= yt.rows();
+      krrMse.put(model, mse);
+      int m = mi;
+      List<Clean> mine = cleans.stream().filter(c -> c.modelIndex == m).toList();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("krr_test_mse", mse);
+      row.put("krr_test_accuracy", accuracy(f, yt));
+      row.put("krr_alignment", TrainingRun.alignment(h.train(), data.train().targets()));
+      row.put("net_test_accuracy", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testAccuracy).toArray()));
+      row.put("net_test_loss", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testLoss).toArray()));
+      row.put("net_alignment_T", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.alignment).toArray()));
+      Map<String, Object> flips = new LinkedHashMap<>();
+      for (Map.Entry<List<String>, List<Object[]>> g : group(mallRows).entrySet()) {
+        if (g.getKey().get(0).equals(model)) {
+          flips.put("flip_rate_" + g.getKey().get(1) + "_" + g.getKey().get(2),
+              WidthSweepJob.interval(g.getValue().stream().mapToDouble(r -> (Double) r[4]).toArray()));
+        }
+      }
+      row.put("vulnerability", flips);
+      table.put(model, row);
+      csv.append(model).append(',').append(mse).append(',').append(row.get("krr_test_accuracy")).append(',')
+          .append(row.get("krr_alignment")).append(',').append(mean(row.get("net_test_accuracy"))).append(',')
+          .append(mean(row.get("net_test_loss"))).append(',').append(mean(row.get("net_alignment_T")));
+      for (String fk : flipKeys) {
+        Object iv = flips.get(fk);
+        csv.append(',').append(iv == null ? "" : String.valueOf(mean(iv)));
+      }
+      csv.append('\n');
+    }
+    output.writeText("dual.csv", csv.toString());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("table", table);
+    if (krrMse.containsKey("attn") && krrMse.containsKey("relu")) {
+      boolean approx = krrMse.get("attn") < krrMse.get("relu");
+      Map<String, Object> ratios = ratioSummary(mallRows);
+      Boolean vulnerable = null;
+      Object pgd = ratios.get("pgd") instanceof Map<?, ?> mp ? mp.get("transformed") : null;
+      if (pgd instanceof Map<?, ?> r && r.get("lo") instanceof Double lo) {
+        vulnerable = lo > 1;
+      }
+      out.put("attn_approximates_better", approx);
+      out.put("attn_more_malleable", vulnerable);
+      out.put("statement", String.format(Locale.ROOT,
+          "kernel ridge with H_inf: test MSE %.4g on x~ (attn) vs %.4g on x (relu), so attention %s; the attn/relu"
+              + " flip-rate ratio (PGD, transformed) %s; both hold: %s",
+          krrMse.get("attn"), krrMse.get("relu"), approx ? "approximates better" : "does not approximate better",
+          vulnerable == null ? "was not measured or does not exist" : vulnerable ? "has its 95% interval above 1"
+              : "does not have its 95% interval above 1",
+          vulnerable == null ? "undetermined" : Boolean.toString(approx && vulnerable)));
+    }
+    return out;
+  }
+
+  private static Object mean(Object interval) {
+    return interval instanceof Map<?, ?> m ? m.get("mean") : interval;
+  }
+}

@@ -1,0 +1,252 @@
+package org.ntkstudy.jobs;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import org.ntkstudy.data.Preprocess;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Attention;
+import org.ntkstudy.math.Blas;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.InputChain;
+import org.ntkstudy.math.Malleability;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.NtkKernels;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingRun;
+
+/**
+ * What one Spark task of the {@code influence} job computes, in plain Java on the task's own
+ * thread (SCIENCE §5): the influences of a model's training examples recomputed from pixels —
+ * after an intervention, with the trained first layer kept — and the malleability figures of one
+ * (model, seed, attack, intervention) cell with its random-sign control.
+ */
+final class InfluenceWork {
+  private InfluenceWork() {}
+
+  /** The interventions of SCIENCE §5. */
+  enum Intervention {
+    /** The top k replaced by their adversarial versions. */
+    TRANSFORMED,
+    /** The top k removed; the figures over the next k and the survivors. */
+    CURATED,
+    /** Every training example attacked. */
+    ADVERSARIAL;
+
+    String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** A model's data, shared by its cells (broadcast once per model). */
+  static final class Setup implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Model model;
+    final Matrix pixels;
+    final Matrix pixelsTest;
+    /** Clean unit inputs x = p/|p| (train, test). */
+    final Matrix x;
+    final Matrix xTest;
+    /** Clean C = XᵀX (attn) or null. */
+    final Matrix covariance;
+    final Matrix y;
+    final Matrix yTest;
+    final Trainer.Loss loss;
+    final double lambda;
+    final boolean empirical;
+    final boolean frozenContext;
+
+    Setup(Model model, Matrix pixels, Matrix pixelsTest, Matrix x, Matrix xTest, Matrix covariance, Matrix y,
+        Matrix yTest, Trainer.Loss loss, double lambda, boolean empirical, boolean frozenContext) {
+      this.model = model;
+      this.pixels = pixels;
+      this.pixelsTest = pixelsTest;
+      this.x = x;
+      this.xTest = xTest;
+      this.covariance = covariance;
+      this.y = y;
+      this.yTest = yTest;
+      this.loss = loss;
+      this.lambda = lambda;
+      this.empirical = empirical;
+      this.frozenContext = frozenContext;
+    }
+
+    int n() {
+      return x.rows();
+    }
+  }
+
+  /** A malleability cell: which clean (model, seed) run, the attack ({@code none} for curated), the intervention. */
+  record CellSpec(int clean, String attack, String intervention) implements Serializable {}
+
+  /** A trained network: first layer W_T (m×d) and output signs a (m×C). */
+  record Net(long seed, Matrix w, Matrix a) implements Serializable {}
+
+  /**
+   * {@code --retrain}: after an intervention the network is retrained from its initialisation w0
+   * with the same recipe, and the kernel is that network's (SCIENCE §5 step 3, opt-in).
+   */
+  record Retrain(Matrix w0, TrainingRun.Recipe recipe, long seed) implements Serializable {}
+
+  /** The figures of one cell (NaN where a figure does not apply). */
+  record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated)
+      implements Serializable {}
+
+  /**
+   * Total influences I_i (one per kept training example, in kept order) with the training pixels
+   * {@code trainPixels} (rows {@code keep} only, or all when null): inputs, for attn the context C
+   * and every attended feature, the kernel (Θ of first layer {@code w}, or H∞), B, and the
+   * influences recomputed from scratch.
+   */
+  static double[] totals(Setup s, Matrix trainPixels, int[] keep, Matrix w, Influence.TargetSpec spec) {
+    Matrix p = keep == null ? trainPixels : trainPixels.selectRows(keep);
+    Matrix y = keep == null ? s.y : s.y.selectRows(keep);
+    Matrix x = Preprocess.normalizeRows(p);
+    Matrix xt = s.xTest;
+    if (s.model == Model.ATTN) {
+      Matrix c = Blas.multiplyTransposeLeft(x, x);
+      Blas.symmetrize(c);
+      xt = Attention.attend(xt, c, 0);
+      x = Attention.attend(x, c, 0);
+    }
+    Matrix k;
+    Matrix kc;
+    if (s.empirical) {
+      long[] d = NtkKernels.packedPattern(x, w);
+      long[] dt = NtkKernels.packedPattern(xt, w);
+      k = NtkKernels.empiricalNtkPacked(x, d, x, d, w.rows(), true);
+      kc = NtkKernels.empiricalNtkPacked(xt, dt, x, d, w.rows(), false);
+    } else {
+      k = NtkKernels.analyticNtk(x, x, true);
+      kc = NtkKernels.analyticNtk(xt, x, false);
+    }
+    Influence inf = Influence.of(k, y, s.lambda);
+    return Influence.totals(inf.matrix(kc, spec));
+  }
+
+  /** The attack's input chain for this model and network (SCIENCE §5 step 2). */
+  static InputChain chain(Setup s, Net net) {
+    return s.model == Model.ATTN
+        ? InputChain.attn(net.w(), net.a(), s.loss, s.covariance, s.frozenContext)
+        : InputChain.relu(net.w(), net.a(), s.loss);
+  }
+
+  /**
+   * The training pixels with {@code examples} attacked (each against the clean data: the others
+   * unperturbed, C the clean context), or with random ±ε signs when {@code attack} is null.
+   */
+  static Matrix perturbed(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params, long seed) {
+    Matrix p = s.pixels.copy();
+    InputChain chain = attack == null ? null : chain(s, net);
+    int d = p.cols();
+    for (int j : examples) {
+      double[] p0 = Arrays.copyOfRange(s.pixels.data(), j * d, (j + 1) * d);
+      long exampleSeed = seed * 1_000_003L + j;
+      double[] q;
+      if (attack == null) {
+        q = Attacks.randomSigns(p0, params.eps(), exampleSeed);
+      } else {
+        double[] yj = Arrays.copyOfRange(s.y.data(), j * s.y.cols(), (j + 1) * s.y.cols());
+        double[] x0 = Arrays.copyOfRange(s.x.data(), j * d, (j + 1) * d);
+        q = Attacks.perturb(attack, params, chain, p0, yj, x0, exampleSeed);
+      }
+      System.arraycopy(q, 0, p.data(), j * d, d);
+    }
+    return p;
+  }
+
+  /**
+   * One cell of §5: {@code before} are the clean totals, {@code ranking} all examples by |I_i|
+   * (ties by index), k = ⌈τn⌉.
+   */
+  static CellFigures cell(Setup s, Net net, Intervention intervention, Attacks.Kind attack, Attacks.Params params,
+      double[] before, int[] ranking, int k, Influence.TargetSpec spec, long seed, Retrain retrain) {
+    int n = s.n();
+    int[] top = Arrays.copyOf(ranking, k);
+    switch (intervention) {
+      case TRANSFORMED, ADVERSARIAL -> {
+        int[] attacked = intervention == Intervention.TRANSFORMED ? top : allIndices(n);
+        Matrix pa = perturbed(s, net, attacked, attack, params, seed);
+        Matrix pc = perturbed(s, net, attacked, null, params, seed);
+        double[] after = totals(s, pa, null, weights(s, net, pa, null, retrain), spec);
+        double[] control = totals(s, pc, null, weights(s, net, pc, null, retrain), spec);
+        return new CellFigures(Malleability.flipRate(before, after, top), Malleability.spearman(before, after),
+            Malleability.topKOverlap(before, after, k), Malleability.flipRate(before, control, top), k);
+      }
+      case CURATED -> {
+        boolean[] removed = new boolean[n];
+        for (int i : top) {
+          removed[i] = true;
+        }
+        int[] keep = new int[n - k];
+        int[] position = new int[n];
+        Arrays.fill(position, -1);
+        for (int i = 0, q = 0; i < n; i++) {
+          if (!removed[i]) {
+            position[i] = q;
+            keep[q++] = i;
+          }
+        }
+        if (keep.length == 0) {
+          throw new IllegalStateException("curating removes every training example (k = n = " + n + ")");
+        }
+        double[] afterKept = totals(s, s.pixels, keep, weights(s, net, s.pixels, keep, retrain), spec);
+        // Figures in the survivors' index space: before restricted to them, and the next k.
+        double[] beforeKept = new double[keep.length];
+        for (int q = 0; q < keep.length; q++) {
+          beforeKept[q] = before[keep[q]];
+        }
+        int next = Math.min(k, keep.length);
+        int[] nextK = new int[next];
+        for (int r = 0; r < next; r++) {
+          nextK[r] = position[ranking[k + r]];
+        }
+        return new CellFigures(Malleability.flipRate(beforeKept, afterKept, nextK),
+            Malleability.spearman(beforeKept, afterKept), Malleability.topKOverlap(beforeKept, afterKept, next),
+            Double.NaN, next);
+      }
+      default -> throw new IllegalArgumentException(intervention.toString());
+    }
+  }
+
+  /** The first layer the recomputed kernel uses: the trained W_T, or with --retrain a network retrained on the new data. */
+  static Matrix weights(Setup s, Net net, Matrix trainPixels, int[] keep, Retrain retrain) {
+    if (retrain == null) {
+      return net.w();
+    }
+    Matrix p = keep == null ? trainPixels : trainPixels.selectRows(keep);
+    Matrix y = keep == null ? s.y : s.y.selectRows(keep);
+    return train(modelInputs(s, p)[0], y, retrain.w0(), net.a(), s.loss, retrain.recipe(), retrain.seed());
+  }
+
+  static int[] allIndices(int n) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  /** The model's inputs for the network: x, or x̃ with the context of these training pixels. */
+  static Matrix[] modelInputs(Setup s, Matrix trainPixels) {
+    Matrix x = Preprocess.normalizeRows(trainPixels);
+    if (s.model == Model.RELU) {
+      return new Matrix[] {x, s.xTest};
+    }
+    Matrix c = Blas.multiplyTransposeLeft(x, x);
+    Blas.symmetrize(c);
+    return new Matrix[] {Attention.attend(x, c, 0), Attention.attend(s.xTest, c, 0)};
+  }
+
+  /** Trains a network from (w0, a) on {@code inputs} with {@code recipe} (SCIENCE §4), returning W_T. */
+  static Matrix train(Matrix inputs, Matrix y, Matrix w0, Matrix a, Trainer.Loss loss, TrainingRun.Recipe recipe,
+      long seed) {
+    Matrix w = w0.copy();
+    Trainer.Adam adam = new Trainer.Adam(w.data().length);
+    for (int e = 1; e <= recipe.epochs(); e++) {
+      TrainingRun.epochUpdates(inputs, y, w, a, loss, recipe, seed, e, adam);
+    }
+    return w;
+  }
+}

@@ -1,0 +1,28 @@
+package org.ntkstudy.jobs;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+
+/**
+ * The influence job's classes that cross JVMs in broadcasts and task results (records go through
+ * Java serialization: Kryo 4 cannot construct them).
+ */
+public final class JobsKryoClasses {
+  private JobsKryoClasses() {}
+
+  public static void register(Kryo kryo) {
+    kryo.register(int[][].class);
+    kryo.register(org.ntkstudy.math.Trainer.Loss.class);
+    kryo.register(org.ntkstudy.math.Trainer.Optimizer.class);
+    kryo.register(InfluenceWork.Setup.class);
+    kryo.register(InfluenceWork.CellSpec.class, new JavaSerializer());
+    kryo.register(InfluenceWork.Net.class, new JavaSerializer());
+    kryo.register(InfluenceWork.Net[].class);
+    kryo.register(InfluenceWork.Retrain.class, new JavaSerializer());
+    kryo.register(InfluenceWork.CellFigures.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.math.TrainingRun.Recipe.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.math.Influence.class);
+    kryo.register(org.ntkstudy.math.Influence.TargetSpec.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.math.TransductiveLoo.class);
+  }
+}

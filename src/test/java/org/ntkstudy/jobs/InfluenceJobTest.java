@@ -1,0 +1,172 @@
+package org.ntkstudy.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntkstudy.UserInputException;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.Npy;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.Malleability;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.NtkKernels;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.testing.SparkTestSession;
+import org.ntkstudy.testing.TestData;
+
+/** The influence job against local recomputations of what it writes. */
+class InfluenceJobTest {
+  static InfluenceJob.Config config(DatasetSpec spec, Path out, String trainDir, InfluenceJob.KernelKind kernel,
+      List<String> interventions, InfluenceJob.Switch retrainLoo) {
+    return new InfluenceJob.Config(spec, out.toString(), false, true, 1L << 30, List.of(Model.RELU, Model.ATTN),
+        List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), interventions, 1e-3, kernel, Influence.Target.MARGIN, trainDir,
+        16, 0.01, Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false,
+        false, retrainLoo, InfluenceJob.Switch.AUTO, 1000, 0);
+  }
+
+  static DatasetSpec spec(Path dir) {
+    Path data = TestData.idxDataset(dir.resolve("idx"), 200, 60, 6, 1, 21);
+    return DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 40).withNTest(12).withClasses("0,1")
+        .withSubset(DatasetSpec.FIRST);
+  }
+
+  @Test
+  void influenceFromTrainedNetworksEqualsLocalRecomputation(@TempDir Path dir) throws Exception {
+    DatasetSpec spec = spec(dir);
+    SparkSession spark = SparkTestSession.get();
+    TrainJob.Config tc = new TrainJob.Config(spec, dir.resolve("train").toString(), false,
+        List.of(Model.RELU, Model.ATTN), List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2,
+        TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, 0);
+    TrainJob.Result trained = new TrainJob(tc).run(spark);
+    InfluenceJob.Result r = new InfluenceJob(config(spec, dir.resolve("infl"), trained.out().toString(),
+        InfluenceJob.KernelKind.EMPIRICAL, List.of("transformed", "curated", "adversarial"),
+        InfluenceJob.Switch.ON)).run(spark);
+
+    // Every influence of relu seed 1, recomputed from the W.npy the train job wrote.
+    StudyData s = DatasetLoader.load(spec, new Configuration(), null);
+    Matrix w;
+    try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
+        TrainJob.weightsDir("relu", 0.01, "adam", 16, 1), "W.npy"))) {
+      w = Npy.read(in, "W.npy");
+    }
+    Matrix x = s.train().inputs();
+    Matrix xt = s.test().inputs();
+    Matrix k = TrainingRun.ntk(x, w);
+    Matrix kc = NtkKernels.empiricalNtkPacked(xt, NtkKernels.packedPattern(xt, w), x, NtkKernels.packedPattern(x, w),
+        16, false);
+    Influence.TargetSpec ts = Influence.TargetSpec.of(Influence.Target.MARGIN, s.test().targets(), null);
+    Matrix expected = Influence.naiveRefits(k, kc, s.train().targets(), 1e-3, ts);
+    List<Row> rows = spark.read().parquet(r.out() + "/influence.parquet")
+        .filter("model = 'relu' AND seed = 1").collectAsList();
+    assertEquals(40 * 12, rows.size());
+    double max = 0;
+    for (double v : expected.data()) {
+      max = Math.max(max, Math.abs(v));
+    }
+    for (Row row : rows) {
+      int i = row.getInt(row.fieldIndex("train_index"));
+      int t = row.getInt(row.fieldIndex("test_index"));
+      assertEquals(expected.get(t, i), row.getDouble(row.fieldIndex("influence")), 1e-9 * max, "I(" + i + "," + t + ")");
+      assertEquals(s.train().sourceIndex()[i], row.getInt(row.fieldIndex("source_index")));
+      assertEquals(s.train().labels()[i], row.getInt(row.fieldIndex("label")));
+    }
+    assertEquals(2L * 2 * 40 * 12, spark.read().parquet(r.out() + "/influence.parquet").count());
+    // influence.npy is the first model's first seed (relu, seed 0).
+    try (InputStream in = Files.newInputStream(Path.of(r.out().toUri().getPath(), "influence.npy"))) {
+      Matrix npy = Npy.read(in, "influence.npy");
+      assertEquals(12, npy.rows());
+      assertEquals(40, npy.cols());
+    }
+
+    // malleability.parquet: models x seeds x (2 attacks x 2 interventions + curated).
+    List<Row> mall = spark.read().parquet(r.out() + "/malleability.parquet").collectAsList();
+    assertEquals(2 * 2 * (2 * 2 + 1), mall.size());
+    for (Row m : mall) {
+      double flip = m.getDouble(m.fieldIndex("flip_rate"));
+      assertTrue(flip >= 0 && flip <= 1, m.toString());
+      assertEquals(m.getString(m.fieldIndex("intervention")).equals("curated"), m.isNullAt(m.fieldIndex("control_random")));
+    }
+    Map<String, Object> summary = r.summary();
+    assertEquals(1e-3, summary.get("lambda"));
+    Map<?, ?> mallSummary = (Map<?, ?>) summary.get("malleability");
+    Map<?, ?> cell = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) mallSummary.get("attn")).get("pgd")).get("transformed");
+    for (String metric : InfluenceJob.METRICS) {
+      Map<?, ?> iv = (Map<?, ?>) cell.get(metric);
+      assertNotNull(iv.get("mean"), metric);
+      assertTrue((Double) iv.get("lo") <= (Double) iv.get("mean") && (Double) iv.get("mean") <= (Double) iv.get("hi"));
+    }
+    Map<?, ?> ratio = (Map<?, ?>) ((Map<?, ?>) summary.get("ratio")).get("pgd");
+    assertTrue(ratio.containsKey("transformed"));
+    assertTrue(summary.containsKey("transductive"));
+    assertTrue(summary.containsKey("retrain_loo"));
+    assertTrue(((Map<?, ?>) summary.get("dual")).containsKey("statement"));
+    assertEquals(2L * 40, spark.read().parquet(r.out() + "/transductive.parquet").count());
+    assertEquals(2L * 2 * 40, spark.read().parquet(r.out() + "/retrain_loo.parquet").count());
+    assertTrue(Files.exists(Path.of(r.out().toUri().getPath(), "dual.csv")));
+    assertTrue(Files.exists(Path.of(r.out().toUri().getPath(), "malleability.csv")));
+
+    // The curated cell of relu seed 0, by hand: remove the top k, refit naively on the survivors.
+    Matrix w0;
+    try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
+        TrainJob.weightsDir("relu", 0.01, "adam", 16, 0), "W.npy"))) {
+      w0 = Npy.read(in, "W.npy");
+    }
+    Matrix k0 = TrainingRun.ntk(x, w0);
+    Matrix kc0 = NtkKernels.empiricalNtkPacked(xt, NtkKernels.packedPattern(xt, w0), x,
+        NtkKernels.packedPattern(x, w0), 16, false);
+    double[] before = Influence.totals(Influence.naiveRefits(k0, kc0, s.train().targets(), 1e-3, ts));
+    int kk = Malleability.topCount(0.1, 40);
+    int[] ranking = Malleability.rankByMagnitude(before);
+    int[] keep = Arrays.stream(ranking, kk, 40).sorted().toArray();
+    Matrix kKeep = TrainingRun.ntk(x.selectRows(keep), w0);
+    Matrix kcKeep = NtkKernels.empiricalNtkPacked(xt, NtkKernels.packedPattern(xt, w0), x.selectRows(keep),
+        NtkKernels.packedPattern(x.selectRows(keep), w0), 16, false);
+    double[] after = Influence.totals(Influence.naiveRefits(kKeep, kcKeep, s.train().targets().selectRows(keep), 1e-3,
+        ts));
+    int flips = 0;
+    for (int q = 0; q < kk; q++) {
+      int orig = ranking[kk + q];
+      int pos = Arrays.binarySearch(keep, orig);
+      flips += before[orig] * after[pos] < 0 ? 1 : 0;
+    }
+    Row curated = mall.stream().filter(m -> m.getString(0).equals("relu") && m.getString(2).equals("curated")
+        && m.getLong(3) == 0).findFirst().orElseThrow();
+    assertEquals((double) flips / kk, curated.getDouble(curated.fieldIndex("flip_rate")), 0.0);
+  }
+
+  @Test
+  void missingTrainedNetworksAreAClearError(@TempDir Path dir) {
+    DatasetSpec spec = spec(dir);
+    UserInputException e = assertThrows(UserInputException.class, () -> new InfluenceJob(config(spec,
+        dir.resolve("x"), dir.resolve("nowhere").toString(), InfluenceJob.KernelKind.EMPIRICAL, List.of("curated"),
+        InfluenceJob.Switch.OFF)).run(SparkTestSession.get()));
+    assertTrue(e.getMessage().contains("--train-dir") && e.getMessage().contains("W.npy"), e.getMessage());
+    assertTrue(!Files.exists(dir.resolve("x")), "nothing written");
+  }
+
+  @Test
+  void badOptionsAreClearErrors(@TempDir Path dir) {
+    DatasetSpec spec = spec(dir);
+    UserInputException e = assertThrows(UserInputException.class, () -> config(spec, dir, null,
+        InfluenceJob.KernelKind.ANALYTIC, List.of("sideways"), InfluenceJob.Switch.OFF));
+    assertTrue(e.getMessage().contains("sideways"), e.getMessage());
+  }
+}
