@@ -2,6 +2,7 @@ package org.ntkstudy.cli;
 
 import java.util.concurrent.Callable;
 import org.ntkstudy.bench.GramBench;
+import org.ntkstudy.bench.InfluenceBench;
 import org.ntkstudy.bench.NtkBench;
 import org.ntkstudy.bench.TrainBench;
 import org.ntkstudy.data.DatasetSpec;
@@ -55,14 +56,34 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--suite", defaultValue = "gram",
       description = "gram (G = XX^T and eigenvalues: the spectrum job's kernels) | ntk (empirical NTK blocks"
           + " against NumPy's DGEMM rate) | train (one epoch of the paper recipe; use --n 10000 --width 4096)"
+          + " | influence (closed-form LOO against its building blocks; use --n 4000) | transductive (attn's"
+          + " transductive LOO in local[1] and local[2]; use --n 2000)"
           + " (default: ${DEFAULT-VALUE})")
   String suite;
 
   @Option(names = "--width", defaultValue = "1024", description = "width m of the ntk suite (default: ${DEFAULT-VALUE})")
   int width;
 
+  @Option(names = "--n-test", defaultValue = "1000",
+      description = "test points of the influence and transductive suites (default: ${DEFAULT-VALUE})")
+  int nTest;
+
+  @Option(names = "--naive-n", defaultValue = "1000",
+      description = "n of the naive refits timed by the influence suite (default: ${DEFAULT-VALUE})")
+  int naiveN;
+
   @Override
   public Integer call() {
+    if (suite.equals("influence")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("all").validate();
+      InfluenceBench.Config config = new InfluenceBench.Config(spec, naiveN, repeats, 1e-3, out, overwrite);
+      return Cli.withSpark("bench", spark -> System.out.println(new InfluenceBench(config).run(spark).report()));
+    }
+    if (suite.equals("transductive")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("0,6").validate();
+      return Cli.withSpark("bench", spark -> System.out.println(
+          InfluenceBench.transductive(spark, spec, 1e-3, out, overwrite).report()));
+    }
     if (suite.equals("ntk")) {
       DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
       NtkBench.Config config = new NtkBench.Config(spec, null, width, block, repeats, skipNumpy, python, out, overwrite);
@@ -81,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
       return Cli.withSpark("bench", spark -> System.out.println(new TrainBench(config).run(spark).report()));
     }
     if (!suite.equals("gram")) {
-      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk or train, got '" + suite + "'");
+      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk, train, influence or transductive, got '"
+          + suite + "'");
     }
     DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
     GramBench.Config config =

@@ -420,31 +420,11 @@ public final class InfluenceJob {
 
     // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
     int n = k.rows();
-    Broadcast<Matrix> kcb = jsc.broadcast(kc);
-    Broadcast<Matrix> bb = jsc.broadcast(inf.inverse());
-    Broadcast<Matrix> rb = jsc.broadcast(inf.looResiduals());
-    Broadcast<Influence.TargetSpec> sb = jsc.broadcast(spec);
-    List<Integer> starts = new ArrayList<>();
-    int width = Math.max(1, Math.min(block, (n + 2 * jsc.defaultParallelism() - 1) / (2 * jsc.defaultParallelism())));
-    for (int from = 0; from < n; from += width) {
-      starts.add(from);
-    }
-    int w = width;
-    JavaRDD<Object[]> blocks = jsc.parallelize(starts, starts.size()).map(from -> {
-      int to = Math.min(n, from + w);
-      Matrix cols = Influence.block(kcb.value(), bb.value().rowRange(from, to), from, rb.value(), sb.value());
-      return new Object[] {from, cols};
-    }).persist(StorageLevel.MEMORY_AND_DISK());
+    Columns cols = Columns.of(jsc, inf, kc, spec, block);
+    JavaRDD<Object[]> blocks = cols.blocks();
     try {
-      double[] totals = new double[n];
-      Stages.run(jsc, "influence/columns", "influence columns (" + tag + "): " + n + " training examples in "
-          + starts.size() + " tasks", () -> {
-            for (Object[] b : blocks.map(o -> new Object[] {o[0], Influence.totals((Matrix) o[1])}).collect()) {
-              double[] t = (double[]) b[1];
-              System.arraycopy(t, 0, totals, (Integer) b[0], t.length);
-            }
-          });
-      clean.totals = totals;
+      clean.totals = Stages.run(jsc, "influence/columns", "influence columns (" + tag + "): " + n
+          + " training examples in " + cols.tasks() + " tasks", cols::totals);
       int[] trainSource = data.train().sourceIndex();
       int[] testSource = data.test().sourceIndex();
       int[] labels = data.train().labels();
@@ -478,11 +458,7 @@ public final class InfluenceJob {
         npyOut.writeNpy("influence.npy", full);
       }
     } finally {
-      blocks.unpersist(false);
-      kcb.unpersist(false);
-      bb.unpersist(false);
-      rb.unpersist(false);
-      sb.unpersist(false);
+      cols.release();
     }
 
     // Network figures for the dual-implication table.
@@ -495,6 +471,75 @@ public final class InfluenceJob {
     clean.alignment = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
         : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
     return clean;
+  }
+
+  /**
+   * The influence matrix's n columns computed on the executors (SCIENCE §5): B, the LOO residuals,
+   * K* and the target spec broadcast once; one task per block of consecutive training examples
+   * computes its n*×w block K* B[:, J] scaled by its residuals. The blocks are persisted so the
+   * totals and the table rows are computed from one pass.
+   */
+  public static final class Columns {
+    private final JavaRDD<Object[]> blocks;
+    private final List<Broadcast<?>> broadcasts;
+    private final int n;
+    private final int tasks;
+
+    private Columns(JavaRDD<Object[]> blocks, List<Broadcast<?>> broadcasts, int n, int tasks) {
+      this.blocks = blocks;
+      this.broadcasts = broadcasts;
+      this.n = n;
+      this.tasks = tasks;
+    }
+
+    /** Blocks of at most {@code block} examples, and at least two tasks per core when n allows. */
+    public static Columns of(JavaSparkContext jsc, Influence inf, Matrix kc, Influence.TargetSpec spec, int block) {
+      int n = inf.n();
+      Broadcast<Matrix> kcb = jsc.broadcast(kc);
+      Broadcast<Matrix> bb = jsc.broadcast(inf.inverse());
+      Broadcast<Matrix> rb = jsc.broadcast(inf.looResiduals());
+      Broadcast<Influence.TargetSpec> sb = jsc.broadcast(spec);
+      int cores = 2 * jsc.defaultParallelism();
+      int width = Math.max(1, Math.min(block, (n + cores - 1) / cores));
+      List<Integer> starts = new ArrayList<>();
+      for (int from = 0; from < n; from += width) {
+        starts.add(from);
+      }
+      int w = width;
+      JavaRDD<Object[]> blocks = jsc.parallelize(starts, starts.size()).map(from -> {
+        int to = Math.min(n, from + w);
+        return new Object[] {from, Influence.block(kcb.value(), bb.value().rowRange(from, to), from, rb.value(),
+            sb.value())};
+      }).persist(StorageLevel.MEMORY_AND_DISK());
+      return new Columns(blocks, List.of(kcb, bb, rb, sb), n, starts.size());
+    }
+
+    /** (first column, n*×w block) pairs. */
+    public JavaRDD<Object[]> blocks() {
+      return blocks;
+    }
+
+    public int tasks() {
+      return tasks;
+    }
+
+    /** I_i = Σ_t I[t, i] for every training example, summed on the executors. */
+    public double[] totals() {
+      double[] totals = new double[n];
+      for (Object[] b : blocks.map(o -> new Object[] {o[0], Influence.totals((Matrix) o[1])}).collect()) {
+        double[] t = (double[]) b[1];
+        System.arraycopy(t, 0, totals, (Integer) b[0], t.length);
+      }
+      return totals;
+    }
+
+    /** Drops the persisted blocks and the broadcasts. */
+    public void release() {
+      blocks.unpersist(false);
+      for (Broadcast<?> b : broadcasts) {
+        b.unpersist(false);
+      }
+    }
   }
 
   private static int nt(Matrix kc) {

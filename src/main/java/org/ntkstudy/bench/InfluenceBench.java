@@ -1,0 +1,296 @@
+package org.ntkstudy.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.netlib.util.intW;
+import org.ntkstudy.data.DatasetLoader;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.math.Blas;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.TransductiveLoo;
+import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.AnalyticReference;
+import org.ntkstudy.spark.DriverBlas;
+import org.ntkstudy.spark.ModelInputs;
+import org.ntkstudy.spark.SparkSessions;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bench --suite influence}: the closed-form LOO influence of SCIENCE §5 as the influence job
+ * computes it (Cholesky and inverse of K + λI on the driver, the n columns K* B on the executors,
+ * the totals collected) against its own building blocks measured alone on the same matrices — one
+ * Cholesky (dpotrf), one inverse (dpotri), one test×train GEMM K* B — with the driver's LAPACK on
+ * every core for both; and n naive kernel-ridge refits at a smaller n, for the record.
+ *
+ * <p>{@code bench --suite transductive}: the exact transductive LOO of attn (every refit with
+ * example i removed from the context) in local[1] and local[2], one BLAS thread per task in both,
+ * and the speed-up.
+ */
+public final class InfluenceBench {
+  private static final Logger LOG = LoggerFactory.getLogger(InfluenceBench.class);
+  /** Target: ours within 2× of the building blocks' time. */
+  public static final double TARGET_VS_BLOCKS = 2.0;
+  /** Target: local[2] at least 1.7× faster than local[1]. */
+  public static final double TARGET_SPEEDUP = 1.7;
+
+  public record Config(DatasetSpec data, int naiveN, int repeats, double lambda, String out, boolean overwrite) {}
+
+  public record Result(Map<String, Object> summary, String report) {}
+
+  private final Config config;
+
+  public InfluenceBench(Config config) {
+    this.config = config;
+  }
+
+  /** The closed-form suite. */
+  public Result run(SparkSession spark) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = config.out() == null ? null
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    StudyData data = Stages.run(jsc, "bench/data", "load " + config.data().dataset(),
+        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    int n = data.train().n();
+    int nt = data.test().n();
+    ModelInputs in = ModelInputs.of(jsc, Model.RELU, data.train().inputs(), data.test().inputs(), 1024);
+    AnalyticReference h = AnalyticReference.of(jsc, in, 1024, "bench");
+    Matrix k = h.train();
+    Matrix kc = h.test();
+    Matrix y = data.train().targets();
+    double lambda = config.lambda();
+    Influence.TargetSpec spec = Influence.TargetSpec.of(Influence.Target.MARGIN, data.test().targets(),
+        Blas.multiply(kc, new Matrix(n, y.cols())));
+
+    List<Double> ours = new ArrayList<>();
+    List<Double> chol = new ArrayList<>();
+    List<Double> inv = new ArrayList<>();
+    List<Double> gemm = new ArrayList<>();
+    List<Double> factorParts = new ArrayList<>();
+    double[] check = null;
+    for (int r = 0; r < config.repeats(); r++) {
+      // Ours: exactly the influence job's path.
+      long t0 = System.nanoTime();
+      Influence inf = DriverBlas.allCores(jsc, () -> Influence.of(k, y, lambda));
+      factorParts.add((System.nanoTime() - t0) / 1e9);
+      InfluenceJob.Columns cols = InfluenceJob.Columns.of(jsc, inf, kc, spec, 1024);
+      double[] totals;
+      try {
+        totals = cols.totals();
+      } finally {
+        cols.release();
+      }
+      ours.add((System.nanoTime() - t0) / 1e9);
+      check = totals;
+      // The building blocks alone, on the driver with every core.
+      double[] a = k.data().clone();
+      for (int i = 0; i < n; i++) {
+        a[i * n + i] += lambda;
+      }
+      intW info = new intW(0);
+      double[] times = DriverBlas.allCores(jsc, () -> {
+        long s0 = System.nanoTime();
+        Blas.lapack().dpotrf("L", n, a, n, info);
+        long s1 = System.nanoTime();
+        Blas.lapack().dpotri("L", n, a, n, info);
+        long s2 = System.nanoTime();
+        Matrix b = new Matrix(n, n, a);
+        Blas.multiplyTransposed(kc, b);
+        long s3 = System.nanoTime();
+        return new double[] {(s1 - s0) / 1e9, (s2 - s1) / 1e9, (s3 - s2) / 1e9};
+      });
+      chol.add(times[0]);
+      inv.add(times[1]);
+      gemm.add(times[2]);
+      LOG.info(String.format(Locale.ROOT, "round %d: ours %.3f s (Influence.of %.3f s); dpotrf %.3f + dpotri %.3f +"
+          + " GEMM %.3f s", r + 1, ours.get(r), factorParts.get(r), times[0], times[1], times[2]));
+    }
+    double tOurs = GramBench.median(ours);
+    double tBlocks = GramBench.median(chol) + GramBench.median(inv) + GramBench.median(gemm);
+
+    // Naive refits at a smaller n, for the record.
+    int nn = Math.min(config.naiveN(), n);
+    Matrix ks = k.rowRange(0, nn);
+    Matrix kSmall = new Matrix(nn, nn);
+    for (int i = 0; i < nn; i++) {
+      System.arraycopy(ks.data(), i * n, kSmall.data(), i * nn, nn);
+    }
+    Matrix kcSmall = new Matrix(nt, nn);
+    for (int t = 0; t < nt; t++) {
+      System.arraycopy(kc.data(), t * n, kcSmall.data(), t * nn, nn);
+    }
+    Matrix ySmall = y.rowRange(0, nn);
+    long n0 = System.nanoTime();
+    Matrix naive = DriverBlas.allCores(jsc, () -> Influence.naiveRefits(kSmall, kcSmall, ySmall, lambda, spec));
+    double tNaive = (System.nanoTime() - n0) / 1e9;
+    long c0 = System.nanoTime();
+    Influence small = DriverBlas.allCores(jsc, () -> Influence.of(kSmall, ySmall, lambda));
+    Matrix closedSmall = small.matrix(kcSmall, spec);
+    double tClosedSmall = (System.nanoTime() - c0) / 1e9;
+    double maxI = 0;
+    for (double v : naive.data()) {
+      maxI = Math.max(maxI, Math.abs(v));
+    }
+    double err = closedSmall.maxAbsDiff(naive) / maxI;
+
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("suite", "influence");
+    s.put("n", n);
+    s.put("n_test", nt);
+    s.put("outputs", y.cols());
+    s.put("lambda", lambda);
+    s.put("repeats", config.repeats());
+    s.put("influence_ours_s", tOurs);
+    s.put("influence_ours_runs_s", ours);
+    s.put("influence_ours_factor_s", GramBench.median(factorParts));
+    s.put("dpotrf_s", GramBench.median(chol));
+    s.put("dpotri_s", GramBench.median(inv));
+    s.put("gemm_s", GramBench.median(gemm));
+    s.put("blocks_s", tBlocks);
+    s.put("influence_vs_blocks", tOurs / tBlocks);
+    s.put("influence_vs_blocks_target", "<= " + TARGET_VS_BLOCKS);
+    s.put("influence_vs_blocks_status", tOurs / tBlocks <= TARGET_VS_BLOCKS ? "PASS" : "MISS");
+    s.put("naive_n", nn);
+    s.put("naive_refits_s", tNaive);
+    s.put("closed_form_same_n_s", tClosedSmall);
+    s.put("naive_vs_closed_max_rel_error", err);
+    s.put("totals_checksum", sum(check));
+    Map<String, Object> defs = new LinkedHashMap<>();
+    defs.put("influence_ours_s", "Influence.of (dpotrf + dpotri + mirror + alpha, driver, all cores) + broadcast of B,"
+        + " K*, residuals + the column blocks K* B[:, J] on the executors + totals collected; median");
+    defs.put("blocks_s", "median dpotrf + median dpotri + median K* B GEMM, each alone on the driver, all cores");
+    defs.put("naive_refits_s", "n kernel-ridge refits (Cholesky of the (n-1)x(n-1) kernel each), at naive_n");
+    s.put("definitions", defs);
+    s.put("provenance", Provenance.of(spark, Map.of("suite", "influence", "n", n, "n_test", nt), 0));
+    if (output != null) {
+      output.writeJson("summary.json", s);
+      output.commit();
+    }
+    String report = String.format(Locale.ROOT, """
+        closed-form LOO influence, n = %d, n* = %d, %d outputs (H_inf on Fashion-MNIST), median of %d
+          ours (job's path)                 %8.3f s
+          dpotrf + dpotri + K* B GEMM alone %8.3f s  (%.3f + %.3f + %.3f)
+          ratio ours / blocks   %.2f (target <= %.1f): %s
+          naive refits at n = %d          %8.3f s  (closed form at that n: %.3f s; max |dI|/max|I| = %.1e)
+        """, n, nt, y.cols(), config.repeats(), tOurs, tBlocks, GramBench.median(chol), GramBench.median(inv),
+        GramBench.median(gemm), tOurs / tBlocks, TARGET_VS_BLOCKS, s.get("influence_vs_blocks_status"), nn, tNaive,
+        tClosedSmall, err);
+    return new Result(s, report);
+  }
+
+  private static double sum(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s;
+  }
+
+  /**
+   * The transductive suite: stops the given session and times the transductive LOO (prepare + the
+   * n refits as Spark tasks) in a fresh local[1] and then a fresh local[2] session (local mode only).
+   */
+  public static Result transductive(SparkSession given, DatasetSpec spec, double lambda, String out, boolean overwrite) {
+    if (!given.sparkContext().isLocal()) {
+      throw new org.ntkstudy.UserInputException("--suite transductive compares local[1] with local[2]: run it in"
+          + " local mode (submit/local.sh)");
+    }
+    StudyData data = DatasetLoader.load(spec, given.sparkContext().hadoopConfiguration(), given);
+    given.stop();
+    Map<String, Object> s = new LinkedHashMap<>();
+    double[] seconds = new double[3];
+    double[][] results = new double[3][];
+    for (int cores : new int[] {1, 2}) {
+      SparkConf conf = SparkSessions.defaults(new SparkConf().setAppName("bench-transductive")
+          .setMaster("local[" + cores + "]"));
+      SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      try {
+        // Warm-up: one small round so class loading and JIT are not on local[1]'s bill.
+        timeTransductive(jsc, data, lambda, 64);
+        long t0 = System.nanoTime();
+        results[cores] = timeTransductive(jsc, data, lambda, data.train().n());
+        seconds[cores] = (System.nanoTime() - t0) / 1e9;
+        LOG.info(String.format(Locale.ROOT, "transductive LOO, local[%d]: %.2f s", cores, seconds[cores]));
+      } finally {
+        spark.stop();
+      }
+    }
+    double speedup = seconds[1] / seconds[2];
+    double maxDiff = 0;
+    for (int i = 0; i < results[1].length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(results[1][i] - results[2][i]));
+    }
+    int n = data.train().n();
+    s.put("suite", "transductive");
+    s.put("n", n);
+    s.put("n_test", data.test().n());
+    s.put("lambda", lambda);
+    s.put("local1_s", seconds[1]);
+    s.put("local2_s", seconds[2]);
+    s.put("speedup", speedup);
+    s.put("speedup_target", ">= " + TARGET_SPEEDUP);
+    s.put("speedup_status", speedup >= TARGET_SPEEDUP ? "PASS" : "MISS");
+    s.put("max_abs_difference_local1_local2", maxDiff);
+    s.put("openblas_num_threads", System.getenv("OPENBLAS_NUM_THREADS"));
+    s.put("definition", "TransductiveLoo.prepare on the driver + n refits (example i removed from the context C and"
+        + " the regression, analytic H_inf on x~) as Spark tasks, 4 per core; the totals collected");
+    if (out != null) {
+      SparkSession spark = SparkSession.builder().config(SparkSessions.defaults(new SparkConf()
+          .setAppName("bench-transductive").setMaster("local[1]"))).getOrCreate();
+      RunOutput o = RunOutput.open(out, overwrite, spark.sparkContext().hadoopConfiguration());
+      o.writeJson("summary.json", s);
+      o.commit();
+      spark.stop();
+    }
+    String report = String.format(Locale.ROOT, """
+        transductive LOO (attn, H_inf), n = %d, n* = %d, OPENBLAS_NUM_THREADS=%s
+          local[1]   %8.2f s
+          local[2]   %8.2f s
+          speed-up   %.2f (target >= %.1f): %s   (results equal to %.1e)
+        """, n, data.test().n(), System.getenv("OPENBLAS_NUM_THREADS"), seconds[1], seconds[2], speedup,
+        TARGET_SPEEDUP, s.get("speedup_status"), maxDiff);
+    return new Result(s, report);
+  }
+
+  /** prepare + n refits over the executors; the total transductive influence per example (output target). */
+  static double[] timeTransductive(JavaSparkContext jsc, StudyData data, double lambda, int n) {
+    Matrix x = data.train().inputs().rowRange(0, n);
+    Matrix y = data.train().targets().rowRange(0, n);
+    TransductiveLoo loo = TransductiveLoo.prepare(x, data.test().inputs(), y, lambda, null);
+    Broadcast<TransductiveLoo> b = jsc.broadcast(loo);
+    try {
+      List<Integer> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ids.add(i);
+      }
+      double[] out = new double[n];
+      for (double[] r : jsc.parallelize(ids, Math.min(n, 4 * jsc.defaultParallelism())).map(i -> {
+        Matrix d = b.value().outputChange(i);
+        double sum = 0;
+        for (double v : d.data()) {
+          sum += v;
+        }
+        return new double[] {i, sum};
+      }).collect()) {
+        out[(int) r[0]] = r[1];
+      }
+      return out;
+    } finally {
+      b.unpersist(false);
+    }
+  }
+}
