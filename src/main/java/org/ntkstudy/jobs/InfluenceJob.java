@@ -187,7 +187,6 @@ public final class InfluenceJob {
     final InfluenceWork.Net net;
     final Influence.TargetSpec spec;
     double[] totals;
-    Matrix kTrain;
     double testAccuracy;
     double testLoss;
     double trainAccuracy;
@@ -410,16 +409,18 @@ public final class InfluenceJob {
       test.release();
       wb.unpersist(false);
     }
+    // Θ_T's alignment before K's array becomes B (factorised in place: no second n×n copy).
+    double alignmentT = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
+        : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
+    int n = k.rows();
     Influence inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = "
-        + k.rows() + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.of(k, data.train().targets(),
-            config.lambda())));
+        + n + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.ofInPlace(k,
+            data.train().targets(), config.lambda())));
     Matrix fTest = inf.predict(kc);
     Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(), fTest);
     Clean clean = new Clean(mi, net, spec);
-    clean.kTrain = k;
 
     // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
-    int n = k.rows();
     Columns cols = Columns.of(jsc, inf, kc, spec, block);
     JavaRDD<Object[]> blocks = cols.blocks();
     try {
@@ -468,8 +469,7 @@ public final class InfluenceJob {
     clean.testAccuracy = accuracy(ft, data.test().targets());
     clean.testLoss = Trainer.loss(ft, data.test().targets(), data.task() == Task.BINARY ? Trainer.Loss.MSE
         : Trainer.Loss.CROSS_ENTROPY);
-    clean.alignment = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
-        : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
+    clean.alignment = alignmentT;
     return clean;
   }
 
@@ -508,7 +508,8 @@ public final class InfluenceJob {
       int w = width;
       JavaRDD<Object[]> blocks = jsc.parallelize(starts, starts.size()).map(from -> {
         int to = Math.min(n, from + w);
-        return new Object[] {from, Influence.block(kcb.value(), bb.value().rowRange(from, to), from, rb.value(),
+        Matrix b = bb.value();
+        return new Object[] {from, Influence.block(kcb.value(), b.data(), from * b.cols(), to - from, from, rb.value(),
             sb.value())};
       }).persist(StorageLevel.MEMORY_AND_DISK());
       return new Columns(blocks, List.of(kcb, bb, rb, sb), n, starts.size());

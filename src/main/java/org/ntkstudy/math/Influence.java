@@ -105,6 +105,18 @@ public final class Influence implements Serializable {
    *     and suggests a larger {@code --lambda})
    */
   public static Influence of(Matrix k, Matrix y, double lambda) {
+    return factor(k, k.data().clone(), y, lambda);
+  }
+
+  /**
+   * As {@link #of}, but factorises in {@code k}'s own array, which ends up holding B: no second
+   * n×n copy (at n = 40,000 that is 12.8 GB). {@code k} must not be used afterwards.
+   */
+  public static Influence ofInPlace(Matrix k, Matrix y, double lambda) {
+    return factor(k, k.data(), y, lambda);
+  }
+
+  private static Influence factor(Matrix k, double[] a, Matrix y, double lambda) {
     if (k.rows() != k.cols()) {
       throw new IllegalArgumentException("kernel is not square: " + k);
     }
@@ -112,7 +124,6 @@ public final class Influence implements Serializable {
       throw new IllegalArgumentException("targets have " + y.rows() + " rows, kernel " + k.rows());
     }
     int n = k.rows();
-    double[] a = k.data().clone();
     for (int i = 0; i < n; i++) {
       a[i * n + i] += lambda;
     }
@@ -193,15 +204,24 @@ public final class Influence implements Serializable {
    * so they are its columns) and r the LOO residuals. Returns n*×w.
    */
   public static Matrix block(Matrix kCross, Matrix rows, int from, Matrix residuals, TargetSpec spec) {
-    int nt = kCross.rows();
-    int w = rows.rows();
     if (rows.cols() != kCross.cols()) {
       throw new IllegalArgumentException("B rows have " + rows.cols() + " columns, K* " + kCross.cols());
     }
+    return block(kCross, rows.data(), 0, rows.rows(), from, residuals, spec);
+  }
+
+  /**
+   * The same for B's rows {@code from .. from + w} read in place from B's row-major array
+   * {@code inverse} (rows of length K*'s column count) starting at {@code offset}: no copy.
+   */
+  public static Matrix block(Matrix kCross, double[] inverse, int offset, int w, int from, Matrix residuals,
+      TargetSpec spec) {
+    int nt = kCross.rows();
     if (spec.size() != nt) {
       throw new IllegalArgumentException("target spec for " + spec.size() + " test points, K* has " + nt);
     }
-    Matrix g = Blas.multiplyTransposed(kCross, rows); // n*×w: K* B[:, J]
+    Matrix g = new Matrix(nt, w);
+    Blas.gemmNT(kCross.data(), 0, nt, inverse, offset, w, kCross.cols(), g.data(), 0.0); // K* B[:, J]
     double[] ga = g.data();
     for (int t = 0; t < nt; t++) {
       int c = spec.cls()[t];

@@ -30,6 +30,9 @@ public final class SparkSessions {
     // Each task runs its BLAS on one thread: task slots already use every core (NOTES-spark-blas).
     conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
     conf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
+    // Broadcasts here are dense doubles (row blocks, B, K*): LZ4 gains little on them and cost
+    // 0.3–0.5 s per 160 MB broadcast on the bench machine, more than the GEMM they feed.
+    conf.setIfMissing("spark.broadcast.compress", "false");
     return conf;
   }
 
