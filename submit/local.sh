@@ -102,6 +102,7 @@ done < "$root/conf/spark-defaults.conf"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec env "${blas_env[@]}" "$java" "${opens[@]}" -Xmx"$driver_mem" \
   -Dntk.blas="$blas_mode" \
+  -Dntk.conf.dir="$root/conf" \
   -Dspark.master="${NTK_MASTER:-local[*]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   "${props[@]}" \

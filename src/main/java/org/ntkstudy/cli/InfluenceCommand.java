@@ -107,8 +107,8 @@ public final class InfluenceCommand implements Callable<Integer> {
   @Option(names = "--block", defaultValue = "0", description = "block size of the kernels (default: automatic)")
   int block;
 
-  @Override
-  public Integer call() {
+  /** The job configuration these options describe (also used by the study job). */
+  InfluenceJob.Config config() {
     List<Attacks.Kind> as = new ArrayList<>();
     for (String a : attacks.split(",")) {
       if (!a.isBlank()) {
@@ -131,13 +131,18 @@ public final class InfluenceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserInputException("--influence-target: " + e.getMessage());
     }
-    InfluenceJob.Config config = new InfluenceJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
+    return new InfluenceJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
         output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, lambda,
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
         Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
         Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs, lr, gdLr, batch, weightDecay, symmetric,
         eps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
         Cli.parseEnum(InfluenceJob.Switch.class, "--transductive", transductive), bootstrap, block);
+  }
+
+  @Override
+  public Integer call() {
+    InfluenceJob.Config config = config();
     return Cli.withSpark("influence", spark -> {
       InfluenceJob.Result r = new InfluenceJob(config).run(spark);
       Cli.printSummary(r.out(), r.summary(), "task", "n", "n_test", "lambda", "kernel", "influence_target", "k");

@@ -36,11 +36,16 @@ public final class SpectrumCommand implements Callable<Integer> {
       description = "auto | gram | covariance: how G's spectrum is computed (default: ${DEFAULT-VALUE})")
   String route;
 
-  @Override
-  public Integer call() {
-    SpectrumJob.Config config = new SpectrumJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
+  /** The job configuration these options describe (also used by the study job). */
+  SpectrumJob.Config config() {
+    return new SpectrumJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
         block, partitions, tol, eps, lambda, Cli.parseEnum(GramSpectrum.Route.class, "--route", route),
         output.maxDriverBytes());
+  }
+
+  @Override
+  public Integer call() {
+    SpectrumJob.Config config = config();
     return Cli.withSpark("spectrum", spark -> {
       SpectrumJob.Result r = new SpectrumJob(config).run(spark);
       Cli.printSummary(r.out(), r.summary(), "n", "d", "lambda_max", "rank_tol", "kappa_tol", "kappa_d",

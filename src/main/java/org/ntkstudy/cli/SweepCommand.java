@@ -50,12 +50,17 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--max-cell-mb", defaultValue = "2048", description = "memory one cell may use, MiB (default: ${DEFAULT-VALUE})")
   long maxCellMb;
 
-  @Override
-  public Integer call() {
+  /** The job configuration these options describe (also used by the study job). */
+  WidthSweepJob.Config config() {
     List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
     List<Integer> ws = Cli.parseInts("--widths", widths);
-    WidthSweepJob.Config config = new WidthSweepJob.Config(dataset.spec(), output.out, output.overwrite,
+    return new WidthSweepJob.Config(dataset.spec(), output.out, output.overwrite,
         output.npy, ms, ws, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellMb << 20);
+  }
+
+  @Override
+  public Integer call() {
+    WidthSweepJob.Config config = config();
     return Cli.withSpark("sweep", spark -> {
       WidthSweepJob.Result r = new WidthSweepJob(config).run(spark);
       StringBuilder t = new StringBuilder(String.format("%n  %-6s %-6s %8s %8s %12s%n", "model", "metric", "slope", "+-se", "m_hat(eps)"));

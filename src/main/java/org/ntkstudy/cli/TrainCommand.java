@@ -68,13 +68,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", description = "tasks for the networks (default: one per network)")
   int partitions;
 
-  @Override
-  public Integer call() {
+  /** The job configuration these options describe (also used by the study job). */
+  TrainJob.Config config() {
     List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
     List<Trainer.Optimizer> os = Cli.parseEnums(Trainer.Optimizer.class, "--optimizers", optimizers);
-    TrainJob.Config config = new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms,
+    return new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms,
         Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs,
         lr, gdLr, batch, weightDecay, symmetric, initWeights, initSigns, lambda, block, partitions);
+  }
+
+  @Override
+  public Integer call() {
+    TrainJob.Config config = config();
     return Cli.withSpark("train", spark -> {
       TrainJob.Result r = new TrainJob(config).run(spark);
       Cli.printSummary(r.out(), r.summary(), "task", "loss", "n", "n_test", "epochs", "cells");

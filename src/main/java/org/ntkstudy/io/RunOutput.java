@@ -83,6 +83,118 @@ public final class RunOutput {
   }
 
   /**
+   * Reopens the newest unfinished temporary folder of {@code out} ({@code .NAME.inprogress-*}, left
+   * by a run that died) so that its finished pieces can be kept, or opens a fresh one when there
+   * is none. Older unfinished folders of the same output are removed.
+   *
+   * @throws UserInputException when {@code out} is already complete (nothing to resume)
+   */
+  public static RunOutput resume(String out, Configuration conf) {
+    try {
+      Path target = new Path(out);
+      FileSystem fs = target.getFileSystem(conf);
+      target = fs.makeQualified(target);
+      fs.setWriteChecksum(false);
+      if (fs.exists(target)) {
+        throw new UserInputException("--out " + out + " is already complete: nothing to resume (pass --overwrite"
+            + " without --resume to recompute it)");
+      }
+      Path newest = unfinished(fs, target);
+      if (newest == null) {
+        LOG.info("nothing to resume for {}: starting afresh", target);
+        return open(out, false, conf);
+      }
+      LOG.info("resuming {} from {}", target, newest);
+      return new RunOutput(fs, target, newest, false);
+    } catch (IOException e) {
+      throw new UserInputException("cannot resume --out " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest {@code .NAME.inprogress-*} folder beside {@code target} (others deleted), or null. */
+  private static Path unfinished(FileSystem fs, Path target) throws IOException {
+    Path parent = target.getParent();
+    if (!fs.exists(parent)) {
+      return null;
+    }
+    String prefix = "." + target.getName() + ".inprogress-";
+    FileStatus newest = null;
+    List<FileStatus> all = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(parent)) {
+      if (f.isDirectory() && f.getPath().getName().startsWith(prefix)) {
+        all.add(f);
+        if (newest == null || f.getModificationTime() > newest.getModificationTime()) {
+          newest = f;
+        }
+      }
+    }
+    for (FileStatus f : all) {
+      if (f != newest) {
+        fs.delete(f.getPath(), true);
+      }
+    }
+    return newest == null ? null : newest.getPath();
+  }
+
+  /** Deletes every unfinished temporary folder of {@code out} (a part that cannot resume restarts clean). */
+  public static void discardUnfinished(String out, Configuration conf) {
+    try {
+      Path target = new Path(out);
+      FileSystem fs = target.getFileSystem(conf);
+      Path newest = unfinished(fs, fs.makeQualified(target));
+      if (newest != null) {
+        fs.delete(newest, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean the unfinished output of " + out, e);
+    }
+  }
+
+  /** True when {@code relative} exists in the temporary folder (a finished piece of a resumed run). */
+  public boolean exists(String relative) {
+    try {
+      return fs.exists(new Path(tmp, relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The names in folder {@code relative} of the temporary folder (empty when it does not exist). */
+  public List<String> list(String relative) {
+    try {
+      Path dir = new Path(tmp, relative);
+      List<String> out = new ArrayList<>();
+      if (fs.exists(dir)) {
+        for (FileStatus f : fs.listStatus(dir)) {
+          out.add(f.getPath().getName());
+        }
+      }
+      java.util.Collections.sort(out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads file {@code relative} of the temporary folder. */
+  public byte[] read(String relative) {
+    try (var in = fs.open(new Path(tmp, relative))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + relative, e);
+    }
+  }
+
+  /** Deletes {@code relative} in the temporary folder if present. */
+  public void delete(String relative) {
+    try {
+      fs.delete(new Path(tmp, relative), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + relative, e);
+    }
+  }
+
+  /**
    * Refuses, before any work, to start writing {@code bytes} that the output's file system has
    * no room for (with 10% and 1 GiB to spare). Object stores report unlimited space and pass.
    *

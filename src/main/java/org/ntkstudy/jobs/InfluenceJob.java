@@ -136,6 +136,16 @@ public final class InfluenceJob {
       return epochs > 0 ? epochs : profile.epochs;
     }
 
+    /** The same configuration writing to {@code out} (the study job places its parts). */
+    public Config withOut(String out, boolean overwrite) {
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, eps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
+    /** The same configuration reading its networks from {@code trainDir}. */
+    public Config withTrainDir(String trainDir) {
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, eps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
       m.put("out", out);
@@ -176,6 +186,9 @@ public final class InfluenceJob {
       List.of("flip_rate", "spearman", "topk_overlap", "control_random", "control_noise_floor");
 
   private final Config config;
+  private RunOutput examplesOut;
+  private int[] sourceIndex;
+  private int[] labels;
 
   public InfluenceJob(Config config) {
     this.config = config;
@@ -265,6 +278,9 @@ public final class InfluenceJob {
     }
 
     // Malleability cells.
+    examplesOut = output;
+    sourceIndex = data.train().sourceIndex();
+    labels = data.train().labels();
     List<Object[]> mallRows = malleability(jsc, setups, cleans, k);
 
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -612,9 +628,10 @@ public final class InfluenceJob {
               InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
               (double[]) c[2], (int[]) c[3], k, (Influence.TargetSpec) c[4], net.seed(), retrain);
           return new Object[] {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
-              f.spearman(), f.topkOverlap(), f.controlRandom()};
+              f.spearman(), f.topkOverlap(), f.controlRandom(), f.topAttacked(), f.topAfter()};
         }).collect());
     sh.unpersist(false);
+    writeExamples(specs, cleans, rows, setups, k);
     // The noise floor: the same examples' influence signs under another seed, no attack.
     List<Object[]> out = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
@@ -627,11 +644,42 @@ public final class InfluenceJob {
         int[] examples = row[2].equals("curated") ? Arrays.copyOfRange(ranking, k, 2 * k) : Arrays.copyOf(ranking, k);
         floor = Malleability.flipRate(c.totals, other.totals, examples);
       }
-      Object[] full = Arrays.copyOf(row, row.length + 1);
-      full[row.length] = floor;
+      Object[] full = Arrays.copyOf(row, 9);
+      full[8] = floor;
       out.add(full);
     }
     return out;
+  }
+
+  /**
+   * For the report's image grids: per model and attack, the first seed's top-k training examples
+   * (transformed intervention) before and after the attack — {@code examples/<model>_clean.npy},
+   * {@code examples/<model>_<attack>.npy} (k×d pixels) and {@code examples/<model>_<attack>.csv}
+   * (rank, train_index, source_index, label, influence_before, influence_after).
+   */
+  private void writeExamples(List<InfluenceWork.CellSpec> specs, List<Clean> cleans, List<Object[]> rows,
+      List<Broadcast<InfluenceWork.Setup>> setups, int k) {
+    for (int r = 0; r < rows.size(); r++) {
+      Object[] row = rows.get(r);
+      Clean c = cleans.get(specs.get(r).clean());
+      if (row[8] == null || c.net.seed() != config.data().seed()) {
+        continue;
+      }
+      InfluenceWork.Setup s = setups.get(c.modelIndex).value();
+      int[] top = Arrays.copyOf(Malleability.rankByMagnitude(c.totals), k);
+      String model = (String) row[0];
+      String attack = (String) row[1];
+      examplesOut.writeNpy("examples/" + model + "_clean.npy", s.pixels.selectRows(top));
+      examplesOut.writeNpy("examples/" + model + "_" + attack + ".npy", (Matrix) row[8]);
+      double[] after = (double[]) row[9];
+      StringBuilder csv = new StringBuilder("rank,train_index,source_index,label,influence_before,influence_after\n");
+      for (int q = 0; q < k; q++) {
+        int i = top[q];
+        csv.append(q + 1).append(',').append(i).append(',').append(sourceIndex[i]).append(',').append(labels[i])
+            .append(',').append(c.totals[i]).append(',').append(after[q]).append('\n');
+      }
+      examplesOut.writeText("examples/" + model + "_" + attack + ".csv", csv.toString());
+    }
   }
 
   /** The next seed's clean run of the same model (cyclically), or null with one seed. */

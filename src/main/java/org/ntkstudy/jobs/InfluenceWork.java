@@ -90,8 +90,8 @@ final class InfluenceWork {
   record Retrain(Matrix w0, TrainingRun.Recipe recipe, long seed) implements Serializable {}
 
   /** The figures of one cell (NaN where a figure does not apply). */
-  record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated)
-      implements Serializable {}
+  record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated,
+      Matrix topAttacked, double[] topAfter) implements Serializable {}
 
   /**
    * Total influences I_i (one per kept training example, in kept order) with the training pixels
@@ -171,8 +171,13 @@ final class InfluenceWork {
         Matrix pc = perturbed(s, net, attacked, null, params, seed);
         double[] after = totals(s, pa, null, weights(s, net, pa, null, retrain), spec);
         double[] control = totals(s, pc, null, weights(s, net, pc, null, retrain), spec);
+        double[] topAfter = new double[k];
+        for (int q = 0; q < k; q++) {
+          topAfter[q] = after[top[q]];
+        }
         return new CellFigures(Malleability.flipRate(before, after, top), Malleability.spearman(before, after),
-            Malleability.topKOverlap(before, after, k), Malleability.flipRate(before, control, top), k);
+            Malleability.topKOverlap(before, after, k), Malleability.flipRate(before, control, top), k,
+            pa.selectRows(top), topAfter);
       }
       case CURATED -> {
         boolean[] removed = new boolean[n];
@@ -204,7 +209,7 @@ final class InfluenceWork {
         }
         return new CellFigures(Malleability.flipRate(beforeKept, afterKept, nextK),
             Malleability.spearman(beforeKept, afterKept), Malleability.topKOverlap(beforeKept, afterKept, next),
-            Double.NaN, next);
+            Double.NaN, next, null, null);
       }
       default -> throw new IllegalArgumentException(intervention.toString());
     }

@@ -92,6 +92,11 @@ public final class SpectrumJob {
     }
 
     /** Option name → value, for the summary's provenance. */
+    /** The same configuration writing to {@code out} (the study job places its parts). */
+    public Config withOut(String out, boolean overwrite) {
+      return new Config(data, out, overwrite, npy, block, partitions, tol, eps, lambda, route, maxDriverBytes);
+    }
+
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
       m.put("out", out);

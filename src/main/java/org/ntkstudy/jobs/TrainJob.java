@@ -99,6 +99,11 @@ public final class TrainJob {
       return epochs > 0 ? epochs : profile.epochs;
     }
 
+    /** The same configuration writing to {@code out} (the study job places its parts). */
+    public Config withOut(String out, boolean overwrite) {
+      return new Config(data, out, overwrite, models, widths, sigma0s, optimizers, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, initWeights, initSigns, lambda, block, partitions);
+    }
+
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
       m.put("out", out);
@@ -176,9 +181,33 @@ public final class TrainJob {
   }
 
   private final Config config;
+  private boolean resume;
+  private int failAfterCells;
+  /** Cells finished in this JVM since the last reset (the test-only failure point; local mode). */
+  static final java.util.concurrent.atomic.AtomicInteger FINISHED = new java.util.concurrent.atomic.AtomicInteger();
 
   public TrainJob(Config config) {
     this.config = config;
+  }
+
+  /**
+   * Resume an unfinished run of the same {@code --out}: cells whose results were written are read
+   * back, not retrained (the study job's {@code --resume}).
+   */
+  public TrainJob resume(boolean resume) {
+    this.resume = resume;
+    return this;
+  }
+
+  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
+  public TrainJob failAfterCells(int cells) {
+    this.failAfterCells = cells;
+    return this;
+  }
+
+  /** The file a finished cell's result is kept in until the run completes. */
+  static String cellFile(String model, double sigma0, String optimizer, int width, long seed) {
+    return "cells/" + model + "_s" + sigma0 + "_" + optimizer + "_m" + width + "_seed" + seed + ".ser";
   }
 
   /** Where a cell's weights go, relative to the output folder (the influence job reads them). */
@@ -188,7 +217,8 @@ public final class TrainJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "train/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -223,19 +253,31 @@ public final class TrainJob {
           data.test().targets(), fNtk)));
     }
 
+    long baseSeed = config.data().seed();
     List<double[]> cells = new ArrayList<>();
+    List<CellResult> kept = new ArrayList<>();
     for (int mi = 0; mi < setups.size(); mi++) {
       for (int width : config.widths()) {
         for (double s0 : config.sigma0s()) {
           for (Trainer.Optimizer opt : config.optimizers()) {
             for (int s = 0; s < config.seeds(); s++) {
-              cells.add(new double[] {mi, width, s0, opt.ordinal(), s});
+              String file = cellFile(config.models().get(mi).key(), s0, opt.name().toLowerCase(Locale.ROOT), width,
+                  baseSeed + s);
+              CellResult done = resume && output.exists(file) ? readCell(output, file) : null;
+              if (done != null) {
+                kept.add(done);
+              } else {
+                cells.add(new double[] {mi, width, s0, opt.ordinal(), s});
+              }
             }
           }
         }
       }
     }
-    long baseSeed = config.data().seed();
+    if (!kept.isEmpty()) {
+      LOG.info("resuming: {} finished cells read back, {} to train", kept.size(), cells.size());
+    }
+    int failAfter = failAfterCells;
     Config cfg = config;
     int epochs = config.epochCount();
     String weightsRoot = output.rootUri();
@@ -244,7 +286,7 @@ public final class TrainJob {
     Broadcast<Matrix> ab = jsc.broadcast(aGiven == null ? new Matrix(0, 0) : aGiven);
     List<Broadcast<ModelSetup>> bs = setups;
     int slices = config.partitions() > 0 ? Math.min(config.partitions(), cells.size()) : cells.size();
-    List<CellResult> results = Stages.run(jsc, "train/cells", cells.size()
+    List<CellResult> results = cells.isEmpty() ? List.of() : Stages.run(jsc, "train/cells", cells.size()
         + " networks (models x widths x sigma0 x optimizers x seeds), " + epochs + " epochs each",
         () -> jsc.parallelize(cells, slices).map(c -> {
           ModelSetup setup = bs.get((int) c[0]).value();
@@ -268,10 +310,18 @@ public final class TrainJob {
           String dir = weightsRoot + "/" + weightsDir(setup.model, s0, optName, m, seed);
           writeNpy(dir + "/W.npy", r.weights(), hadoop.value());
           writeNpy(dir + "/a.npy", r.signs(), hadoop.value());
-          return new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {r.ntkDistance(),
-              r.ntkDistanceRelative(), r.kernelMovement(), r.kernelDistance(), r.alignment0(), r.alignmentT()});
+          CellResult result = new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {
+              r.ntkDistance(), r.ntkDistanceRelative(), r.kernelMovement(), r.kernelDistance(), r.alignment0(),
+              r.alignmentT()});
+          // The cell's result last: its presence marks the cell finished for a resumed run.
+          writeCell(weightsRoot + "/" + cellFile(setup.model, s0, optName, m, seed), result, hadoop.value());
+          if (failAfter > 0 && FINISHED.incrementAndGet() >= failAfter) {
+            throw new IllegalStateException("test-only failure after " + failAfter + " finished cells");
+          }
+          return result;
         }).collect());
     List<CellResult> sorted = new ArrayList<>(results);
+    sorted.addAll(kept);
     sorted.sort((x, y) -> x.model.compareTo(y.model) != 0 ? x.model.compareTo(y.model)
         : x.width != y.width ? Integer.compare(x.width, y.width)
         : x.sigma0 != y.sigma0 ? Double.compare(x.sigma0, y.sigma0)
@@ -294,9 +344,33 @@ public final class TrainJob {
     for (Broadcast<ModelSetup> b : setups) {
       b.unpersist(false);
     }
+    output.delete("cells"); // bookkeeping for resumed runs, not a result
     org.apache.hadoop.fs.Path done = output.commit();
     LOG.info("train written to {}", done);
     return new Result(done, summary, sorted);
+  }
+
+  private static void writeCell(String uri, CellResult r, SerializableConfiguration conf) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = p.getFileSystem(conf.value());
+    org.apache.hadoop.fs.Path part = new org.apache.hadoop.fs.Path(p.getParent(), "." + p.getName() + ".part");
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(fs.create(part, true))) {
+      o.writeObject(r);
+    }
+    if (!fs.rename(part, p)) {
+      throw new IOException("cannot rename " + part + " to " + p);
+    }
+  }
+
+  /** A finished cell's result, or null when the file is unreadable (then the cell is retrained). */
+  private static CellResult readCell(RunOutput output, String file) {
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(output.read(file)))) {
+      return (CellResult) in.readObject();
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      LOG.warn("cell result {} unreadable ({}): retraining it", file, e.toString());
+      return null;
+    }
   }
 
   private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {

@@ -90,6 +90,11 @@ public final class WidthSweepJob {
       }
     }
 
+    /** The same configuration writing to {@code out} (the study job places its parts). */
+    public Config withOut(String out, boolean overwrite) {
+      return new Config(data, out, overwrite, npy, models, widths, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellBytes);
+    }
+
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
       m.put("out", out);

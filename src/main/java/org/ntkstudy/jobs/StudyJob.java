@@ -1,0 +1,149 @@
+package org.ntkstudy.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.report.Provenance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code study} job: spectrum → sweep → train → influence for one study configuration, every
+ * part in its own subfolder of one output folder, then the HTML report, and one manifest for the
+ * whole. With {@code resume}, an unfinished run of the same {@code --out} is continued: finished
+ * parts are kept, the training grid keeps its finished cells, and the final outputs equal an
+ * uninterrupted run's.
+ */
+public final class StudyJob {
+  private static final Logger LOG = LoggerFactory.getLogger(StudyJob.class);
+
+  /** The parts, in the order they run. */
+  public static final List<String> PARTS = List.of("spectrum", "sweep", "train", "influence");
+
+  /**
+   * The study's configuration: its settings (for the record) and each part's configuration (null:
+   * the part is not run); the parts' own {@code out} is replaced by a subfolder of {@code out}.
+   *
+   * @param failAfterBlocks test only: fail once this many training cells have finished (0: never)
+   */
+  public record Config(String name, Map<String, String> settings, String out, boolean overwrite, boolean resume,
+      SpectrumJob.Config spectrum, WidthSweepJob.Config sweep, TrainJob.Config train, InfluenceJob.Config influence,
+      int failAfterBlocks) {}
+
+  public record Result(Path out, Map<String, Object> summary, Path report) {}
+
+  private final Config config;
+
+  public StudyJob(Config config) {
+    this.config = config;
+  }
+
+  public Result run(SparkSession spark) {
+    var conf = spark.sparkContext().hadoopConfiguration();
+    RunOutput output = config.resume() ? RunOutput.resume(config.out(), conf)
+        : RunOutput.open(config.out(), config.overwrite(), conf);
+    String root = output.rootUri();
+    long t0 = System.nanoTime();
+    Map<String, Object> parts = new LinkedHashMap<>();
+    for (String part : PARTS) {
+      Object partConfig = switch (part) {
+        case "spectrum" -> config.spectrum();
+        case "sweep" -> config.sweep();
+        case "train" -> config.train();
+        default -> config.influence();
+      };
+      Map<String, Object> status = new LinkedHashMap<>();
+      if (partConfig == null) {
+        status.put("status", "not run (not in this study's parts)");
+        parts.put(part, status);
+        continue;
+      }
+      if (output.exists(part + "/" + RunOutput.MANIFEST)) {
+        LOG.info("study {}: part {} already finished, kept", config.name(), part);
+        status.put("status", "finished in an earlier run, kept");
+        parts.put(part, status);
+        continue;
+      }
+      String partOut = root + "/" + part;
+      long p0 = System.nanoTime();
+      LOG.info("study {}: part {} -> {}", config.name(), part, partOut);
+      switch (part) {
+        case "spectrum" -> {
+          RunOutput.discardUnfinished(partOut, conf);
+          new SpectrumJob(config.spectrum().withOut(partOut, false)).run(spark);
+        }
+        case "sweep" -> {
+          RunOutput.discardUnfinished(partOut, conf);
+          new WidthSweepJob(config.sweep().withOut(partOut, false)).run(spark);
+        }
+        case "train" -> new TrainJob(config.train().withOut(partOut, false)).resume(config.resume())
+            .failAfterCells(config.failAfterBlocks()).run(spark);
+        default -> {
+          RunOutput.discardUnfinished(partOut, conf);
+          InfluenceJob.Config ic = config.influence().withOut(partOut, false);
+          String reuse = reusableTraining(config.train(), ic);
+          if (reuse == null && config.train() != null) {
+            ic = ic.withTrainDir(root + "/train");
+            status.put("networks", "read from the train part (same data, width, sigma0 and optimizer)");
+          } else {
+            status.put("networks", reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse);
+          }
+          new InfluenceJob(ic).run(spark);
+        }
+      }
+      status.put("status", "run");
+      status.put("seconds", (System.nanoTime() - p0) / 1e9);
+      parts.put(part, status);
+    }
+
+    // REPORT-HOOK: the HTML report is written here once org.ntkstudy.report.StudyReport lands.
+    // One manifest for the whole study: the parts' own (their completion marks for --resume) go.
+    for (String part : PARTS) {
+      if (output.exists(part + "/" + RunOutput.MANIFEST)) {
+        output.delete(part + "/" + RunOutput.MANIFEST);
+      }
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("job", "study");
+    summary.put("study", config.name());
+    summary.put("settings", config.settings());
+    summary.put("parts", parts);
+    summary.put("report", "report/report.html");
+    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
+    summary.put("provenance", Provenance.of(spark, new LinkedHashMap<>(config.settings()), 0));
+    output.writeJson("summary.json", summary);
+    Path done = output.commit();
+    Path finalReport = new Path(done, "report/report.html");
+    LOG.info("study {} written to {}; report {}", config.name(), done, finalReport);
+    return new Result(done, summary, finalReport);
+  }
+
+  /**
+   * Null when the influence part can read its networks from the train part (same dataset
+   * options, and the train grid holds its width, σ0, optimiser and enough seeds); else why not.
+   */
+  static String reusableTraining(TrainJob.Config train, InfluenceJob.Config infl) {
+    if (train == null) {
+      return "no train part";
+    }
+    if (infl.trainDir() != null) {
+      return "--train-dir given";
+    }
+    if (infl.retrain()) {
+      return "--retrain needs the initialisation";
+    }
+    if (!train.data().equals(infl.data())) {
+      return "the train part uses other data options";
+    }
+    if (!train.widths().contains(infl.width()) || !train.sigma0s().contains(infl.sigma0())
+        || !train.optimizers().contains(infl.optimizer()) || train.seeds() < infl.seeds()
+        || train.symmetric() != infl.symmetric() || !train.models().containsAll(infl.models())) {
+      return "the train grid does not hold width " + infl.width() + ", sigma0 " + infl.sigma0() + ", "
+          + infl.optimizer() + " for " + infl.seeds() + " seeds of " + infl.models();
+    }
+    return null;
+  }
+}
