@@ -75,6 +75,19 @@ public final class StudyCommand implements Callable<Integer> {
     });
   }
 
+  /** The configuration of study {@code study} with {@code overrides} (KEY=VALUE), as the command builds it. */
+  public static StudyJob.Config configFor(String study, String out, boolean overwrite, boolean resume,
+      List<String> overrides, int failAfterBlocks) {
+    StudyCommand c = new StudyCommand();
+    c.study = study;
+    c.out = out;
+    c.overwrite = overwrite;
+    c.resume = resume;
+    c.sets = new ArrayList<>(overrides);
+    c.failAfterBlocks = failAfterBlocks;
+    return c.config();
+  }
+
   StudyJob.Config config() {
     if (resume && overwrite) {
       throw new UserInputException("--resume continues an unfinished --out and --overwrite replaces a finished one:"

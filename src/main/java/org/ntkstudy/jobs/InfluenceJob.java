@@ -849,6 +849,7 @@ public final class InfluenceJob {
         .add("influence_fixed_kernel", DataTypes.DoubleType, false)
         .add("influence_transductive", DataTypes.DoubleType, false);
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(output.uri("transductive.parquet"));
+    org.ntkstudy.io.CsvTable.write(output, "transductive.csv", schema, rows);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("definition", "total influence I_i with example i also removed from the attention context"
         + " (C - x_i x_i^T, every x~ and the kernel recomputed) against the fixed-kernel closed form");
@@ -972,6 +973,7 @@ public final class InfluenceJob {
         .add("influence_closed_form", DataTypes.DoubleType, false)
         .add("influence_retrained", DataTypes.DoubleType, false);
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(output.uri("retrain_loo.parquet"));
+    org.ntkstudy.io.CsvTable.write(output, "retrain_loo.csv", schema, rows);
     return out;
   }
 

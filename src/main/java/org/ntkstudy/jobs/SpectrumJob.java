@@ -285,6 +285,7 @@ public final class SpectrumJob {
             .add("index", DataTypes.IntegerType, false)
             .add("eigenvalue", DataTypes.DoubleType, false);
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(out.uri("eigenvalues.parquet"));
+    org.ntkstudy.io.CsvTable.write(out, "eigenvalues.csv", schema, rows);
   }
 
   private static void addRows(List<Row> rows, String matrix, double[] values) {

@@ -466,5 +466,7 @@ public final class TrainJob {
     }
     spark.createDataFrame(rows, cell).coalesce(1).write().parquet(out.uri("train.parquet"));
     spark.createDataFrame(curveRows, curve).coalesce(1).write().parquet(out.uri("curves.parquet"));
+    org.ntkstudy.io.CsvTable.write(out, "train.csv", cell, rows);
+    org.ntkstudy.io.CsvTable.write(out, "curves.csv", curve, curveRows);
   }
 }

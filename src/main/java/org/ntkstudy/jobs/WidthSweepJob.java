@@ -406,6 +406,7 @@ public final class WidthSweepJob {
           Double.isFinite(m.ef()) ? m.ef() : null));
     }
     spark.createDataFrame(rows, sweep).coalesce(1).write().parquet(out.uri("sweep.parquet"));
+    org.ntkstudy.io.CsvTable.write(out, "sweep.csv", sweep, rows);
 
     StructType spectra = new StructType()
         .add("model", DataTypes.StringType, false)
@@ -428,6 +429,7 @@ public final class WidthSweepJob {
       }
     }
     spark.createDataFrame(srows, spectra).coalesce(1).write().parquet(out.uri("spectra.parquet"));
+    org.ntkstudy.io.CsvTable.write(out, "spectra.csv", spectra, srows);
   }
 
   private static Map<String, String> definitions() {
