@@ -662,7 +662,7 @@ public final class InfluenceJob {
     for (int r = 0; r < rows.size(); r++) {
       Object[] row = rows.get(r);
       Clean c = cleans.get(specs.get(r).clean());
-      if (row[8] == null || c.net.seed() != config.data().seed()) {
+      if (row[8] == null || !"transformed".equals(row[2]) || c.net.seed() != config.data().seed()) {
         continue;
       }
       InfluenceWork.Setup s = setups.get(c.modelIndex).value();

@@ -17,7 +17,7 @@ public final class Fmt {
 
   private Fmt() {}
 
-  /** Plain text: "96.2", "0.0274", "1024", "5.63×10⁵", "—". */
+  /** Plain text: "96.2", "0.0274", "0.35", "1024", "5.63×10⁵", "—". */
   public static String num(Double v) {
     if (v == null || !Double.isFinite(v)) {
       return NONE;
@@ -36,12 +36,12 @@ public final class Fmt {
         : p.mantissa.replace("-", "−") + "×10<sup>" + Integer.toString(p.exponent).replace("-", "−") + "</sup>";
   }
 
-  /** A fraction as a percentage with one decimal: 0.25 → "25.0%". */
+  /** A fraction as a percentage with one decimal: 0.25 → "25.0%" (a minus sign is "−"). */
   public static String pct(Double fraction) {
     if (fraction == null || !Double.isFinite(fraction)) {
       return NONE;
     }
-    return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+    return String.format(Locale.ROOT, "%.1f%%", 100 * fraction).replace("-", "−");
   }
 
   /** A number already in percent, one decimal: 28.9 → "28.9%". */
@@ -49,7 +49,7 @@ public final class Fmt {
     if (percent == null || !Double.isFinite(percent)) {
       return NONE;
     }
-    return String.format(Locale.ROOT, "%.1f%%", percent);
+    return String.format(Locale.ROOT, "%.1f%%", percent).replace("-", "−");
   }
 
   /** A log10 value as a power of ten in HTML: 32.91 → "10<sup>32.9</sup>". */
@@ -109,12 +109,24 @@ public final class Fmt {
       BigDecimal b = new BigDecimal(v).round(new MathContext(3));
       int exponent = b.precision() - b.scale() - 1;
       BigDecimal m = b.movePointLeft(exponent);
-      return new Parts(m.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString(), exponent);
+      return new Parts(plain(m.setScale(2, java.math.RoundingMode.HALF_EVEN)), exponent);
     }
     if (a >= 100) {
       return new Parts(Long.toString(Math.round(v)), null);
     }
-    return new Parts(new BigDecimal(v).round(new MathContext(3)).toPlainString(), null);
+    return new Parts(plain(new BigDecimal(v).round(new MathContext(3))), null);
+  }
+
+  /** Without trailing zeros after the decimal point: 0.350 → "0.35", 1.00 → "1". */
+  private static String plain(BigDecimal b) {
+    String s = b.toPlainString();
+    if (s.contains(".")) {
+      s = s.replaceAll("0+$", "");
+      if (s.endsWith(".")) {
+        s = s.substring(0, s.length() - 1);
+      }
+    }
+    return s;
   }
 
   private static String superscript(int e) {

@@ -88,7 +88,8 @@ public final class Html {
       figure { margin: 1.2em 0 2em; }
       figure img { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
       figcaption { color: #333; font-size: 0.95rem; margin-top: 0.4em; max-width: 1100px; }
-      figcaption .data { color: var(--muted); font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; }
+      .tabledata { margin-top: -0.6em; }
+      figcaption .data, .tabledata .data { color: var(--muted); font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; }
       details { margin: 0.4em 0 1em; }
       details pre { background: var(--soft); padding: 10px; overflow-x: auto; font-size: 0.82rem; }
       code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; }

@@ -1,0 +1,367 @@
+package org.ntkstudy.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntkstudy.data.DatasetSpec;
+import org.ntkstudy.io.Json;
+import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.jobs.SpectrumJob;
+import org.ntkstudy.jobs.TrainJob;
+import org.ntkstudy.jobs.WidthSweepJob;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Influence;
+import org.ntkstudy.math.Model;
+import org.ntkstudy.math.Trainer;
+import org.ntkstudy.spark.GramSpectrum;
+import org.ntkstudy.testing.SparkTestSession;
+import org.ntkstudy.testing.TestData;
+
+/** The study report over a small study built by the jobs themselves. */
+class StudyReportTest {
+  @TempDir
+  static Path shared;
+
+  static Path study;
+  static Map<String, Object> spectrum;
+  static Map<String, Object> sweep;
+  static Map<String, Object> train;
+  static Map<String, Object> influence;
+
+  /** A four-part study of 40 6×6 images (two classes): spectrum, sweep, train, influence with npy. */
+  @BeforeAll
+  static void buildStudy() throws IOException {
+    Path data = TestData.idxDataset(shared.resolve("idx"), 200, 60, 6, 1, 21);
+    DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 40).withNTest(12).withClasses("0,1")
+        .withSubset(DatasetSpec.FIRST);
+    SparkSession spark = SparkTestSession.get();
+    study = shared.resolve("study");
+    Files.createDirectories(study);
+    new SpectrumJob(new SpectrumJob.Config(spec, study.resolve("spectrum").toString(), false, true, 0, 0, 1e-10, 0.1,
+        1e-3, GramSpectrum.Route.AUTO, 1L << 30)).run(spark);
+    new WidthSweepJob(new WidthSweepJob.Config(spec, study.resolve("sweep").toString(), false, true,
+        List.of(Model.RELU, Model.ATTN), List.of(8, 16, 64), 2, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30)).run(spark);
+    TrainJob.Result trained = new TrainJob(new TrainJob.Config(spec, study.resolve("train").toString(), false,
+        List.of(Model.RELU, Model.ATTN), List.of(8, 16), List.of(0.01, 1.0),
+        List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false,
+        null, null, 1e-3, 0, 0)).run(spark);
+    new InfluenceJob(new InfluenceJob.Config(spec, study.resolve("influence").toString(), false, true, 1L << 30,
+        List.of(Model.RELU, Model.ATTN), List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), List.of("transformed", "curated"),
+        1e-3, InfluenceJob.KernelKind.EMPIRICAL, Influence.Target.MARGIN, trained.out().toString(), 16, 0.01,
+        Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        InfluenceJob.Switch.ON, InfluenceJob.Switch.AUTO, 1000, 0)).run(spark);
+    spectrum = summary("spectrum");
+    sweep = summary("sweep");
+    train = summary("train");
+    influence = summary("influence");
+  }
+
+  private static Map<String, Object> summary(String part) throws IOException {
+    return Json.read(Files.readString(study.resolve(part).resolve("summary.json")));
+  }
+
+  @Test
+  void fullStudyRendersEverySectionFromTheSummaries() throws Exception {
+    org.apache.hadoop.fs.Path out = StudyReport.write(SparkTestSession.get(), study.toString());
+    Path html = Path.of(out.toUri());
+    assertEquals(study.resolve("report").resolve("report.html").toRealPath(), html.toRealPath());
+    String page = Files.readString(html);
+
+    assertSelfContained(page);
+    assertSections(page);
+    assertFalse(page.contains("could not be drawn"), "a section failed: " + excerpt(page, "could not be drawn"));
+    assertNoNullText(page);
+
+    // Every image is a PNG of the size the page declares; charts and grids have their known sizes.
+    Map<String, int[]> images = images(page);
+    for (String fig : List.of("fig-spectrum_eigenvalues", "fig-kappa_amplification", "fig-sweep_spectra",
+        "fig-sweep_errors", "fig-train_ntk_distance", "fig-flip_rates", "fig-ratio", "fig-transductive",
+        "fig-retrain_loo")) {
+      assertTrue(images.containsKey(fig), "figure " + fig + " missing; have " + images.keySet());
+    }
+    assertEquals(Charts.WIDTH, images.get("fig-spectrum_eigenvalues")[0]);
+    assertEquals(Charts.HEIGHT, images.get("fig-spectrum_eigenvalues")[1]);
+    assertEquals(2 * Charts.PANEL_WIDTH, images.get("fig-sweep_errors")[0]);
+    assertEquals(2 * Charts.PANEL_HEIGHT, images.get("fig-sweep_errors")[1]);
+    int k = ((Number) influence.get("k")).intValue();
+    int[] grid = ImageGrid.size(k, 36, StudyReport.MAX_TILES);
+    for (String model : List.of("relu", "attn")) {
+      for (String attack : List.of("fgsm", "pgd")) {
+        int[] size = images.get("fig-examples_" + model + "_" + attack);
+        assertNotNull(size, "image grid of " + model + "/" + attack);
+        assertEquals(grid[0], size[0]);
+        assertEquals(grid[1], size[1]);
+      }
+    }
+
+    // Numbers from the summaries, formatted as the report formats them.
+    for (String key : List.of("kappa_10_G", "kappa_10_G3", "kappa_10_attn", "kappa_10_attn_exponent", "kappa_tol")) {
+      Double v = ReportData.num(spectrum, key);
+      assertNotNull(v, key);
+      assertTrue(page.contains("<td>" + Fmt.html(v) + "</td>") || page.contains(Fmt.html(v) + "<br>"),
+          key + " = " + v + " shown as " + Fmt.html(v));
+    }
+    // 16 non-zero pixels: G is rank deficient, so κ_d and m*_v2 do not exist and say so.
+    assertNull(spectrum.get("kappa_d"));
+    assertTrue(page.contains("rank deficient"));
+    ReportData.Iv pgd = ReportData.Iv.of(ReportData.at(influence, "malleability", "attn", "pgd", "transformed",
+        "flip_rate"));
+    assertTrue(page.contains(Html.esc("attn · PGD · transformed") + "</th><td>" + pgd.pctHtml() + "</td>"),
+        "attn PGD/transformed flip rate " + pgd.pctHtml());
+    ReportData.Iv ratio = ReportData.Iv.of(ReportData.at(influence, "ratio", "pgd", "transformed"));
+    assertTrue(page.contains("attn/relu ratio " + ratio.html()), "ratio " + ratio.html());
+    String statement = (String) ReportData.at(influence, "dual", "statement");
+    assertTrue(page.contains(Html.esc(statement)), "dual statement");
+    Map<String, Object> eF = ReportData.map(sweep, "fits", "relu", "e_F");
+    assertTrue(page.contains("e<sub>F</sub> ∝ m<sup>" + Fmt.html(ReportData.num(eF, "slope")) + "</sup>"),
+        "relu e_F slope in the headline");
+
+    // The paper's flip rates appear only as the paper's.
+    assertTrue(page.contains("as reported by the paper"));
+    Map<String, Object> paper = ReportData.map(influence, "paper_flip_rates");
+    int paperValues = 0;
+    for (String setting : paper.keySet()) {
+      for (String model : List.of("relu", "attn")) {
+        for (Object v : ReportData.list(paper, setting, model)) {
+          String cell = "<span class=\"paper\">" + Fmt.percentValue(ReportData.num(v)) + "</span>";
+          assertTrue(page.contains(cell), "paper value " + setting + "/" + model + " " + cell);
+          paperValues++;
+        }
+      }
+    }
+    assertTrue(paperValues >= 18, "the paper's 3 settings × 2 models × 3 attacks");
+
+    // index.json lists every CSV; each exists with its header and the right number of rows.
+    Path report = study.resolve("report");
+    Map<String, Object> index = Json.read(Files.readString(report.resolve("index.json")));
+    Map<String, Object> plots = ReportData.map(index, "plots");
+    int cells = 0;
+    for (String model : ReportData.map(influence, "malleability").keySet()) {
+      for (String attack : ReportData.map(influence, "malleability", model).keySet()) {
+        cells += ReportData.map(influence, "malleability", model, attack).size();
+      }
+    }
+    assertEquals(2 * 3, cells, "relu/attn × (fgsm, pgd transformed + curated)");
+    int ratios = 0;
+    for (String attack : ReportData.map(influence, "ratio").keySet()) {
+      ratios += ReportData.map(influence, "ratio", attack).size();
+    }
+    int errorRows = 0;
+    for (String model : ReportData.map(sweep, "per_width").keySet()) {
+      for (String width : ReportData.map(sweep, "per_width", model).keySet()) {
+        for (String metric : List.of("e_F", "e_op", "e_W", "e_f")) {
+          errorRows += ReportData.at(sweep, "per_width", model, width, metric) == null ? 0 : 1;
+        }
+      }
+    }
+    int groups = 0;
+    for (String model : ReportData.map(train, "groups").keySet()) {
+      for (String width : ReportData.map(train, "groups", model).keySet()) {
+        for (String s0 : ReportData.map(train, "groups", model, width).keySet()) {
+          groups += ReportData.map(train, "groups", model, width, s0).size();
+        }
+      }
+    }
+    Map<String, Integer> expectedRows = new java.util.LinkedHashMap<>();
+    expectedRows.put("flip_rates", cells);
+    expectedRows.put("ratio", ratios);
+    expectedRows.put("kappa_amplification", 5);
+    expectedRows.put("sweep_errors", errorRows);
+    expectedRows.put("sweep_fits", 2 * 4);
+    expectedRows.put("sweep_thresholds", 2);
+    expectedRows.put("train_ntk_distance", groups * 4);
+    expectedRows.put("transductive", 2 * 40);
+    expectedRows.put("retrain_loo", 2 * 2 * 40);
+    for (String model : List.of("relu", "attn")) {
+      for (String attack : List.of("fgsm", "pgd")) {
+        expectedRows.put("examples_" + model + "_" + attack, Math.min(k, StudyReport.MAX_TILES));
+      }
+    }
+    expectedRows.put("spectrum_eigenvalues", (int) SparkTestSession.get().read()
+        .parquet(study.resolve("spectrum/eigenvalues.parquet").toString()).filter("eigenvalue > 0").count());
+    assertEquals(groups, 2 * 2 * 2 * 2, "models × σ0 × optimisers × widths");
+    for (Map.Entry<String, Integer> e : expectedRows.entrySet()) {
+      assertTrue(plots.containsKey(e.getKey()), "index.json lists " + e.getKey() + ": " + plots.keySet());
+    }
+    for (Map.Entry<String, Object> e : plots.entrySet()) {
+      Map<String, Object> entry = ReportData.map(e.getValue());
+      String file = (String) entry.get("csv");
+      assertEquals("data/" + e.getKey() + ".csv", file);
+      assertTrue(((String) entry.get("title")).length() > 5, "title of " + e.getKey());
+      List<String> lines = Files.readAllLines(report.resolve(file), StandardCharsets.UTF_8);
+      assertFalse(lines.isEmpty(), file);
+      assertTrue(lines.get(0).matches("[a-z_0-9]+(,[a-z_A-Z0-9]+)*"), file + " header: " + lines.get(0));
+      int rows = lines.size() - 1;
+      assertEquals(((Number) entry.get("rows")).intValue(), rows, file);
+      if (expectedRows.containsKey(e.getKey())) {
+        assertEquals(expectedRows.get(e.getKey()), rows, file + " rows");
+      }
+      assertTrue(rows > 0, file + " has data");
+      assertTrue(page.contains("data/" + e.getKey() + ".csv"), "the page cites " + file);
+    }
+    // The CSV holds the numbers drawn: attn PGD/transformed flip rate in percent.
+    List<String> flips = Files.readAllLines(report.resolve("data/flip_rates.csv"));
+    List<String> head = List.of(flips.get(0).split(","));
+    String row = flips.stream().filter(l -> l.startsWith("attn,pgd,transformed,")).findFirst().orElseThrow();
+    assertEquals(100 * pgd.mean(), Double.parseDouble(row.split(",")[head.indexOf("flip_rate_pct")]), 1e-9);
+  }
+
+  @Test
+  void missingInfluencePartStillRendersWithANote() throws Exception {
+    // An in-progress study folder (the study job's temporary name) without the influence part.
+    Path partial = shared.resolve(".partial.inprogress-test");
+    for (String part : List.of("spectrum", "sweep", "train")) {
+      copyTree(study.resolve(part), partial.resolve(part));
+    }
+    org.apache.hadoop.fs.Path out = StudyReport.write(SparkTestSession.get(), partial.toString());
+    String page = Files.readString(Path.of(out.toUri()));
+    assertSelfContained(page);
+    assertSections(page);
+    assertNoNullText(page);
+    assertFalse(page.contains("could not be drawn"), excerpt(page, "could not be drawn"));
+    int from = page.indexOf("<section id=\"malleability\">");
+    int to = page.indexOf("</section>", from);
+    assertTrue(from >= 0 && to > from);
+    assertTrue(page.substring(from, to).contains("Not available: this study has no influence part"),
+        page.substring(from, to));
+    assertTrue(page.contains("missing: influence"));
+    Map<String, Object> plots = ReportData.map(Json.read(Files.readString(partial.resolve("report/index.json"))),
+        "plots");
+    assertFalse(plots.containsKey("flip_rates"));
+    assertTrue(plots.containsKey("sweep_errors") && plots.containsKey("train_ntk_distance"));
+    assertTrue(images(page).containsKey("fig-kappa_amplification"));
+  }
+
+  @Test
+  void numbersAndTextAreFormattedAndEscaped() {
+    assertEquals("96.2", Fmt.num(96.17556540494738));
+    assertEquals("0.35", Fmt.num(0.35));
+    assertEquals("1024", Fmt.num(1024.0));
+    assertEquals("5.63×10⁵", Fmt.num(562891.3795669721));
+    assertEquals("5.63×10<sup>5</sup>", Fmt.html(562891.3795669721));
+    assertEquals("1.2×10<sup>−9</sup>", Fmt.html(1.2e-9));
+    assertEquals("−0.693", Fmt.html(-0.6930254290199909));
+    assertEquals("—", Fmt.num(null));
+    assertEquals("—", Fmt.html(Double.NaN));
+    assertEquals("25.0%", Fmt.pct(0.25));
+    assertEquals("10<sup>32.9</sup>", Fmt.pow10Html(32.910402912664736));
+    assertEquals("0.714 <span class=\"ci\">[0.429, 1]</span>",
+        Fmt.intervalHtml(0.7142857142857143, 0.4285714285714286, 1.0));
+    assertEquals("&lt;img src=&quot;x&quot;&gt; &amp; &#39;", Html.esc("<img src=\"x\"> & '"));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static void assertSelfContained(String page) {
+    assertTrue(page.startsWith("<!DOCTYPE html>"));
+    assertFalse(page.contains("<script"), "no scripts");
+    assertFalse(page.contains("<link"), "no linked resources");
+    assertFalse(page.contains("@import") || page.contains("url("), "no CSS fetches");
+    Matcher m = Pattern.compile("(src|href)\\s*=\\s*\"([^\"]*)\"").matcher(page);
+    int n = 0;
+    while (m.find()) {
+      String v = m.group(2);
+      assertFalse(v.startsWith("http:") || v.startsWith("https:") || v.startsWith("//"), "external " + v);
+      if (m.group(1).equals("src")) {
+        assertTrue(v.startsWith("data:image/png;base64,"), "img src is a PNG data URI: " + v.substring(0,
+            Math.min(40, v.length())));
+        n++;
+      } else {
+        assertTrue(v.startsWith("#"), "only in-page links: " + v);
+      }
+    }
+    assertTrue(n > 0, "some images");
+  }
+
+  private static void assertSections(String page) {
+    int last = -1;
+    for (int i = 0; i < StudyReport.SECTIONS.size(); i++) {
+      List<String> s = StudyReport.SECTIONS.get(i);
+      String h = "<section id=\"" + s.get(0) + "\">\n<h2>" + (i + 1) + ". " + Html.esc(s.get(1)) + "</h2>";
+      int at = page.indexOf(h);
+      assertTrue(at > last, "section " + h + " in order");
+      last = at;
+    }
+    assertEquals(10, StudyReport.SECTIONS.size());
+  }
+
+  /** Visible text has no null, NaN or Infinity. */
+  private static void assertNoNullText(String page) {
+    String text = page.replaceAll("data:image/png;base64,[A-Za-z0-9+/=]+", "")
+        .replaceAll("(?s)<style>.*?</style>", "").replaceAll("<[^>]+>", " ");
+    for (String bad : List.of("\\bnull\\b", "\\bNaN\\b", "Infinity")) {
+      Matcher m = Pattern.compile(bad).matcher(text);
+      if (m.find()) {
+        throw new AssertionError(bad + " in the page: …" + excerpt(text, m.group()) + "…");
+      }
+    }
+  }
+
+  /** figure id → {width, height} of its decoded PNG, checked against the img's attributes. */
+  private static Map<String, int[]> images(String page) throws IOException {
+    Map<String, int[]> out = new java.util.LinkedHashMap<>();
+    Matcher m = Pattern.compile("<figure id=\"([^\"]+)\"><img src=\"data:image/png;base64,([^\"]+)\" width=\"(\\d+)\""
+        + " height=\"(\\d+)\"").matcher(page);
+    while (m.find()) {
+      byte[] png = Base64.getDecoder().decode(m.group(2));
+      assertEquals((byte) 0x89, png[0]);
+      assertEquals('P', png[1]);
+      BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+      assertNotNull(img, m.group(1) + " decodes");
+      assertEquals(Integer.parseInt(m.group(3)), img.getWidth(), m.group(1) + " width");
+      assertEquals(Integer.parseInt(m.group(4)), img.getHeight(), m.group(1) + " height");
+      out.put(m.group(1), new int[] {img.getWidth(), img.getHeight()});
+    }
+    assertEquals(countOf(page, "<img "), out.size(), "every <img> is a figure's PNG");
+    return out;
+  }
+
+  private static int countOf(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static String excerpt(String s, String what) {
+    int i = s.indexOf(what);
+    return i < 0 ? "" : s.substring(Math.max(0, i - 200), Math.min(s.length(), i + 200));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    List<Path> paths = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(from)) {
+      s.forEach(paths::add);
+    }
+    for (Path p : paths) {
+      Path t = to.resolve(from.relativize(p).toString());
+      if (Files.isDirectory(p)) {
+        Files.createDirectories(t);
+      } else {
+        Files.copy(p, t);
+      }
+    }
+  }
+}
