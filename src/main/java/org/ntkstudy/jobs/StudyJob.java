@@ -28,7 +28,8 @@ public final class StudyJob {
    * The study's configuration: its settings (for the record) and each part's configuration (null:
    * the part is not run); the parts' own {@code out} is replaced by a subfolder of {@code out}.
    *
-   * @param failAfterBlocks test only: fail once this many training cells have finished (0: never)
+   * @param failAfterBlocks test only: fail once this many sweep or training cells have finished in this
+   *     JVM (0: never)
    */
   public record Config(String name, Map<String, String> settings, String out, boolean overwrite, boolean resume,
       SpectrumJob.Config spectrum, WidthSweepJob.Config sweep, TrainJob.Config train, InfluenceJob.Config influence,
@@ -76,10 +77,8 @@ public final class StudyJob {
           RunOutput.discardUnfinished(partOut, conf);
           new SpectrumJob(config.spectrum().withOut(partOut, false)).run(spark);
         }
-        case "sweep" -> {
-          RunOutput.discardUnfinished(partOut, conf);
-          new WidthSweepJob(config.sweep().withOut(partOut, false)).run(spark);
-        }
+        case "sweep" -> new WidthSweepJob(config.sweep().withOut(partOut, false)).resume(config.resume())
+            .failAfterCells(config.failAfterBlocks()).run(spark);
         case "train" -> new TrainJob(config.train().withOut(partOut, false)).resume(config.resume())
             .failAfterCells(config.failAfterBlocks()).run(spark);
         default -> {

@@ -183,8 +183,6 @@ public final class TrainJob {
   private final Config config;
   private boolean resume;
   private int failAfterCells;
-  /** Cells finished in this JVM since the last reset (the test-only failure point; local mode). */
-  static final java.util.concurrent.atomic.AtomicInteger FINISHED = new java.util.concurrent.atomic.AtomicInteger();
 
   public TrainJob(Config config) {
     this.config = config;
@@ -207,7 +205,7 @@ public final class TrainJob {
 
   /** The file a finished cell's result is kept in until the run completes. */
   static String cellFile(String model, double sigma0, String optimizer, int width, long seed) {
-    return "cells/" + model + "_s" + sigma0 + "_" + optimizer + "_m" + width + "_seed" + seed + ".ser";
+    return CellFiles.DIR + "/" + model + "_s" + sigma0 + "_" + optimizer + "_m" + width + "_seed" + seed + ".ser";
   }
 
   /** Where a cell's weights go, relative to the output folder (the influence job reads them). */
@@ -263,7 +261,7 @@ public final class TrainJob {
             for (int s = 0; s < config.seeds(); s++) {
               String file = cellFile(config.models().get(mi).key(), s0, opt.name().toLowerCase(Locale.ROOT), width,
                   baseSeed + s);
-              CellResult done = resume && output.exists(file) ? readCell(output, file) : null;
+              CellResult done = resume ? CellFiles.read(output, file, CellResult.class) : null;
               if (done != null) {
                 kept.add(done);
               } else {
@@ -314,10 +312,8 @@ public final class TrainJob {
               r.ntkDistance(), r.ntkDistanceRelative(), r.kernelMovement(), r.kernelDistance(), r.alignment0(),
               r.alignmentT()});
           // The cell's result last: its presence marks the cell finished for a resumed run.
-          writeCell(weightsRoot + "/" + cellFile(setup.model, s0, optName, m, seed), result, hadoop.value());
-          if (failAfter > 0 && FINISHED.incrementAndGet() >= failAfter) {
-            throw new IllegalStateException("test-only failure after " + failAfter + " finished cells");
-          }
+          CellFiles.write(weightsRoot + "/" + cellFile(setup.model, s0, optName, m, seed), result, hadoop.value());
+          CellFiles.finished(failAfter);
           return result;
         }).collect());
     List<CellResult> sorted = new ArrayList<>(results);
@@ -344,33 +340,10 @@ public final class TrainJob {
     for (Broadcast<ModelSetup> b : setups) {
       b.unpersist(false);
     }
-    output.delete("cells"); // bookkeeping for resumed runs, not a result
+    output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
     org.apache.hadoop.fs.Path done = output.commit();
     LOG.info("train written to {}", done);
     return new Result(done, summary, sorted);
-  }
-
-  private static void writeCell(String uri, CellResult r, SerializableConfiguration conf) throws IOException {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
-    FileSystem fs = p.getFileSystem(conf.value());
-    org.apache.hadoop.fs.Path part = new org.apache.hadoop.fs.Path(p.getParent(), "." + p.getName() + ".part");
-    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(fs.create(part, true))) {
-      o.writeObject(r);
-    }
-    if (!fs.rename(part, p)) {
-      throw new IOException("cannot rename " + part + " to " + p);
-    }
-  }
-
-  /** A finished cell's result, or null when the file is unreadable (then the cell is retrained). */
-  private static CellResult readCell(RunOutput output, String file) {
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-        new java.io.ByteArrayInputStream(output.read(file)))) {
-      return (CellResult) in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      LOG.warn("cell result {} unreadable ({}): retraining it", file, e.toString());
-      return null;
-    }
   }
 
   private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {

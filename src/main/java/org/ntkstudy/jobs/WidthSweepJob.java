@@ -145,10 +145,29 @@ public final class WidthSweepJob {
   /** What the job produced. */
   public record Result(Path out, Map<String, Object> summary, List<CellResult> cells) {}
 
+  /** The file a finished cell's result is kept in until the run completes. */
+  static String cellFile(Model model, int width, long seed) {
+    return CellFiles.DIR + "/" + model.key() + "_m" + width + "_seed" + seed + ".ser";
+  }
+
   private final Config config;
+  private boolean resume;
+  private int failAfterCells;
 
   public WidthSweepJob(Config config) {
     this.config = config;
+  }
+
+  /** Resume an unfinished run of the same {@code --out}: finished cells are read back (the study's {@code --resume}). */
+  public WidthSweepJob resume(boolean resume) {
+    this.resume = resume;
+    return this;
+  }
+
+  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
+  public WidthSweepJob failAfterCells(int cells) {
+    this.failAfterCells = cells;
+    return this;
   }
 
   /** What a cell receives: the model's inputs and its reference, broadcast once per model. */
@@ -169,7 +188,8 @@ public final class WidthSweepJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "sweep/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -215,21 +235,35 @@ public final class WidthSweepJob {
     }
     summary.put("thresholds", thresholds);
 
+    long baseSeed = config.data().seed();
     List<int[]> cells = new ArrayList<>();
+    List<CellResult> kept = new ArrayList<>();
     for (int mi = 0; mi < setups.size(); mi++) {
       for (int width : config.widths()) {
         for (int s = 0; s < config.seeds(); s++) {
-          cells.add(new int[] {mi, width, s});
+          CellResult done = resume
+              ? CellFiles.read(output, cellFile(config.models().get(mi), width, baseSeed + s), CellResult.class) : null;
+          if (done != null) {
+            kept.add(done);
+          } else {
+            cells.add(new int[] {mi, width, s});
+          }
         }
       }
     }
+    if (!kept.isEmpty()) {
+      LOG.info("resuming: {} finished cells read back, {} to compute", kept.size(), cells.size());
+    }
     // Widest cells first, so the longest tasks start early.
     cells.sort((a, b) -> Integer.compare(b[1], a[1]));
-    long baseSeed = config.data().seed();
+    String root = output.rootUri();
+    int failAfter = failAfterCells;
+    Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop =
+        jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(jsc.hadoopConfiguration()));
     double sigma0 = config.sigma0();
     List<Broadcast<ModelSetup>> bs = setups;
     int slices = config.partitions() > 0 ? config.partitions() : cells.size();
-    List<CellResult> results = Stages.run(jsc, "sweep/cells", cells.size() + " cells (models x widths x seeds)",
+    List<CellResult> results = cells.isEmpty() ? List.of() : Stages.run(jsc, "sweep/cells", cells.size() + " cells (models x widths x seeds)",
         () -> jsc.parallelize(cells, Math.min(slices, cells.size())).map(c -> {
           ModelSetup setup = bs.get(c[0]).value();
           long seed = baseSeed + c[2];
@@ -238,9 +272,14 @@ public final class WidthSweepJob {
           long[] dTest = NtkKernels.packedPattern(setup.test, w);
           Matrix theta = NtkKernels.empiricalNtkPacked(setup.train, dTrain, setup.train, dTrain, c[1], true);
           Matrix thetaTest = NtkKernels.empiricalNtkPacked(setup.test, dTest, setup.train, dTrain, c[1], false);
-          return new CellResult(setup.model, c[1], seed, SweepMetrics.of(theta, thetaTest, setup.reference));
+          CellResult result = new CellResult(setup.model, c[1], seed, SweepMetrics.of(theta, thetaTest,
+              setup.reference));
+          CellFiles.write(root + "/" + cellFile(setup.model, c[1], seed), result, hadoop.value());
+          CellFiles.finished(failAfter);
+          return result;
         }).collect());
     List<CellResult> sorted = new ArrayList<>(results);
+    sorted.addAll(kept);
     sorted.sort((a, b) -> a.model != b.model ? a.model.compareTo(b.model)
         : a.width != b.width ? Integer.compare(a.width, b.width) : Long.compare(a.seed, b.seed));
 
@@ -259,6 +298,7 @@ public final class WidthSweepJob {
     for (Broadcast<ModelSetup> b : setups) {
       b.unpersist(false);
     }
+    output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
     Path done = output.commit();
     LOG.info("sweep written to {}", done);
     return new Result(done, summary, sorted);

@@ -60,24 +60,24 @@ class StudyJobTest {
     Assumptions.assumeTrue(TestData.fashionMnistInstalled(), "Fashion-MNIST not installed");
     Path reference = TinyStudy.get();
     Path out = tmp.resolve("study");
-    TrainJob.FINISHED.set(0);
+    // First crash: 3 sweep cells in (spectrum finished, the sweep part-way).
+    CellFiles.FINISHED.set(0);
     Exception crash = assertThrows(Exception.class, () -> new StudyJob(StudyCommand.configFor("tiny",
         out.toString(), false, false, TinyStudy.TEST_OVERRIDES, 3)).run(SparkTestSession.get()));
     assertTrue(String.valueOf(crash.getMessage()).contains("test-only failure")
         || String.valueOf(crash.getCause()).contains("test-only failure"), String.valueOf(crash));
     assertFalse(Files.exists(out), "an aborted study leaves nothing that looks finished");
-    List<Path> unfinished;
-    try (Stream<Path> s = Files.list(tmp)) {
-      unfinished = s.filter(p -> p.getFileName().toString().startsWith(".study.inprogress-")).toList();
-    }
-    assertEquals(1, unfinished.size());
-    Path partial = unfinished.get(0);
+    Path partial = unfinished(tmp);
     assertTrue(Files.exists(partial.resolve("spectrum/manifest.json")), "spectrum finished before the crash");
-    long cellsDone;
-    try (Stream<Path> s = Files.walk(partial)) {
-      cellsDone = s.filter(p -> p.toString().contains("/cells/") && p.toString().endsWith(".ser")).count();
-    }
-    assertTrue(cellsDone >= 3, "finished training cells kept: " + cellsDone);
+    assertTrue(cellFiles(partial) >= 3, "finished sweep cells kept");
+    // Second crash, resumed: the sweep's kept cells are read back, it finishes, the training grid
+    // (32 cells) crashes part-way.
+    CellFiles.FINISHED.set(0);
+    assertThrows(Exception.class, () -> new StudyJob(StudyCommand.configFor("tiny", out.toString(), false, true,
+        TinyStudy.TEST_OVERRIDES, 12)).run(SparkTestSession.get()));
+    assertEquals(partial, unfinished(tmp), "the same unfinished folder, resumed");
+    assertTrue(Files.exists(partial.resolve("sweep/manifest.json")), "the sweep finished on the resumed run");
+    assertTrue(cellFiles(partial) >= 3, "finished training cells kept: " + cellFiles(partial));
 
     StudyJob.Result resumed = new StudyJob(StudyCommand.configFor("tiny", out.toString(), false, true,
         TinyStudy.TEST_OVERRIDES, 0)).run(SparkTestSession.get());
@@ -95,6 +95,20 @@ class StudyJobTest {
       assertArrayEquals(a.get(f), b.get(f), f + " differs from the uninterrupted run");
     }
     assertTrue(a.size() > 15, "compared " + a.keySet());
+  }
+
+  private static Path unfinished(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> all = s.filter(p -> p.getFileName().toString().startsWith(".study.inprogress-")).toList();
+      assertEquals(1, all.size(), all.toString());
+      return all.get(0);
+    }
+  }
+
+  private static long cellFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> p.toString().contains("/cells/") && p.toString().endsWith(".ser")).count();
+    }
   }
 
   @Test
