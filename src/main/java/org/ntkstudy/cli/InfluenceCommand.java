@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 public final class InfluenceCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin RecipeOptions recipe;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
   String models;
@@ -59,27 +60,6 @@ public final class InfluenceCommand implements Callable<Integer> {
 
   @Option(names = "--seeds", defaultValue = "3", description = "seeds (networks) per model (default: ${DEFAULT-VALUE})")
   int seeds;
-
-  @Option(names = "--profile", defaultValue = "paper", description = "paper (500 epochs) | quick (10) (default: ${DEFAULT-VALUE})")
-  String profile;
-
-  @Option(names = "--epochs", defaultValue = "0", description = "epochs (default: the profile's)")
-  int epochs;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
-  double lr;
-
-  @Option(names = "--gd-lr", defaultValue = "0", description = "gradient descent's step (default: n / lambda_max(Theta_0))")
-  double gdLr;
-
-  @Option(names = "--batch", defaultValue = "128", description = "Adam's minibatch (default: ${DEFAULT-VALUE})")
-  int batch;
-
-  @Option(names = "--weight-decay", defaultValue = "1e-3", description = "coupled L2 lambda_wd (default: ${DEFAULT-VALUE})")
-  double weightDecay;
-
-  @Option(names = "--symmetric", description = "pair every neuron with its negated twin")
-  boolean symmetric;
 
   @Option(names = "--eps", defaultValue = "0.3", description = "l-infinity radius in pixels (default: ${DEFAULT-VALUE})")
   double eps;
@@ -135,7 +115,7 @@ public final class InfluenceCommand implements Callable<Integer> {
         output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, lambda,
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
         Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
-        Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs, lr, gdLr, batch, weightDecay, symmetric,
+        recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
         eps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
         Cli.parseEnum(InfluenceJob.Switch.class, "--transductive", transductive), bootstrap, block);
   }

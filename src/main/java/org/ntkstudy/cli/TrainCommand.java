@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin RecipeOptions recipe;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
   String models;
@@ -31,27 +32,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--seeds", defaultValue = "3", description = "seeds per cell (default: ${DEFAULT-VALUE})")
   int seeds;
-
-  @Option(names = "--profile", defaultValue = "paper", description = "paper (500 epochs) | quick (10) (default: ${DEFAULT-VALUE})")
-  String profile;
-
-  @Option(names = "--epochs", defaultValue = "0", description = "epochs (default: the profile's)")
-  int epochs;
-
-  @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE})")
-  double lr;
-
-  @Option(names = "--gd-lr", defaultValue = "0", description = "gradient descent's step (default: n / lambda_max(Theta_0), half the stability limit)")
-  double gdLr;
-
-  @Option(names = "--batch", defaultValue = "128", description = "Adam's minibatch (default: ${DEFAULT-VALUE})")
-  int batch;
-
-  @Option(names = "--weight-decay", defaultValue = "1e-3", description = "coupled L2 lambda_wd (default: ${DEFAULT-VALUE})")
-  double weightDecay;
-
-  @Option(names = "--symmetric", description = "pair every neuron with its negated twin: f = 0 at initialisation")
-  boolean symmetric;
 
   @Option(names = "--init-weights", paramLabel = "W.npy", description = "initial W (m x d) instead of the seeded draw")
   String initWeights;
@@ -73,8 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
     List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
     List<Trainer.Optimizer> os = Cli.parseEnums(Trainer.Optimizer.class, "--optimizers", optimizers);
     return new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms,
-        Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, Cli.parseEnum(TrainJob.Profile.class, "--profile", profile), epochs,
-        lr, gdLr, batch, weightDecay, symmetric, initWeights, initSigns, lambda, block, partitions);
+        Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, recipe.profile(), recipe.epochs,
+        recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric, initWeights, initSigns, lambda, block, partitions);
   }
 
   @Override
