@@ -32,71 +32,25 @@
 #   CLOUDSDK_CORE_PROJECT selects the project, as for any gcloud command
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar_name="ntk-attention-0.1.0-SNAPSHOT.jar"
-jobs="spectrum|kernel|sweep|train|influence|study|bench"
-
-die() { echo "[dataproc.sh] $*" >&2; exit 2; }
-note() { echo "[dataproc.sh] $*" >&2; }
-usage() {
+# shellcheck source=submit/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+usage_tail() {
   cat <<EOF
-usage: submit/dataproc.sh [--dry-run] JOB [options]
-  JOB: ${jobs//|/ | }; options go to the job verbatim (submit/local.sh JOB --help lists them).
   --dry-run: print the gcloud command (shell-quoted) and run nothing.
   Environment: NTK_DATAPROC_CLUSTER, NTK_DATAPROC_REGION, NTK_JAR_URI (gs://...),
   NTK_DEPLOY_MODE (cluster|client); see the header of this file.
 EOF
 }
 
-# --- arguments: this script's options, then JOB, then the job's options verbatim --------------
-dry_run=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dry-run) dry_run=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    -*) die "unknown option '$1' before JOB (job options go after JOB); see submit/dataproc.sh --help" ;;
-    *) break ;;
-  esac
-done
-[ $# -gt 0 ] || die "missing JOB; usage: submit/dataproc.sh [--dry-run] JOB [options]"
-job="$1"
-shift
-[[ "$job" =~ ^($jobs)$ ]] || die "unknown job '$job': one of ${jobs//|/, }"
-
+parse_args "$@"
+shift "$parsed"
 [ -n "${NTK_DATAPROC_CLUSTER:-}" ] || die "NTK_DATAPROC_CLUSTER is not set: export NTK_DATAPROC_CLUSTER=<cluster name> (gcloud dataproc clusters list --region=...)"
 [ -n "${NTK_DATAPROC_REGION:-}" ] || die "NTK_DATAPROC_REGION is not set: export NTK_DATAPROC_REGION=<the cluster's region, e.g. europe-west1>"
-mode="${NTK_DEPLOY_MODE:-cluster}"
-case "$mode" in cluster|client) ;; *) die "NTK_DEPLOY_MODE must be cluster or client, not '$mode'" ;; esac
+read_deploy_mode
 
-jar_uri="${NTK_JAR_URI:-}"
-if [ -z "$jar_uri" ]; then
-  if [ "$dry_run" = 1 ]; then
-    jar_uri="gs://BUCKET/jars/$jar_name"
-    note "NTK_JAR_URI is not set: the command shows $jar_uri"
-  else
-    die "NTK_JAR_URI is not set: upload the jar (mvn -B -DskipTests package builds it) with: gcloud storage cp $root/target/$jar_name gs://BUCKET/jars/ && export NTK_JAR_URI=gs://BUCKET/jars/$jar_name"
-  fi
-fi
+remote_jar_uri "gcloud storage cp" "gs://BUCKET/jars"
 
-# --- settings: spark-defaults.conf then cluster.conf, `key value` lines, later keys override ---
-conf_keys=()
-conf_vals=()
-read_conf() {
-  local file="$1" line key value i
-  [ -f "$file" ] || die "missing $file"
-  while IFS= read -r line || [ -n "$line" ]; do
-    [[ "$line" =~ ^[[:space:]]*([#!]|$) ]] && continue
-    [[ "$line" =~ ^[[:space:]]*([^=:[:space:]]+)[[:space:]]*[=:]?[[:space:]]*(.*)$ ]] || die "$file: cannot read '$line'"
-    key="${BASH_REMATCH[1]}"
-    value="${BASH_REMATCH[2]}"
-    value="${value%"${value##*[![:space:]]}"}"
-    for ((i = 0; i < ${#conf_keys[@]}; i++)); do
-      if [ "${conf_keys[$i]}" = "$key" ]; then conf_vals[$i]="$value"; continue 2; fi
-    done
-    conf_keys+=("$key")
-    conf_vals+=("$value")
-  done < "$file"
-}
+# --- settings: spark-defaults.conf then cluster.conf, later keys override ------------------------
 read_conf "$root/conf/spark-defaults.conf"
 read_conf "$root/conf/cluster.conf"
 conf_keys+=(spark.submit.deployMode)
@@ -124,10 +78,8 @@ for p in "${pairs[@]:1}"; do
   properties+="$delim$p"
 done
 
-# --- the command ---------------------------------------------------------------------------------
-cmd=()
-line_start=()
-add_line() { line_start[${#cmd[@]}]=1; cmd+=("$@"); }
+# --- the command, one option per printed line ---------------------------------------------------
+new_command
 add_line gcloud dataproc jobs submit spark
 add_line "--cluster=$NTK_DATAPROC_CLUSTER"
 add_line "--region=$NTK_DATAPROC_REGION"
@@ -135,34 +87,6 @@ add_line --class=org.ntkstudy.Main
 add_line "--jars=$jar_uri"
 add_line "--properties=$properties"
 add_line -- "$job"
-for a in "$@"; do
-  if [[ "$a" == --* ]]; then add_line "$a"; else cmd+=("$a"); fi
-done
+add_job_options "$@"
 
-# One shell word, quoted only when it needs it ('...' with '\'' for a quote), into REPLY.
-quote() {
-  if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
-    REPLY="$1"
-  else
-    REPLY="'${1//\'/\'\\\'\'}'"
-  fi
-}
-render() {
-  local i out=""
-  for i in "${!cmd[@]}"; do
-    if [ "$i" -gt 0 ]; then
-      if [ -n "${line_start[$i]:-}" ]; then out+=$' \\\n  '; else out+=" "; fi
-    fi
-    quote "${cmd[$i]}"
-    out+="$REPLY"
-  done
-  printf '%s\n' "$out"
-}
-
-if [ "$dry_run" = 1 ]; then
-  render
-  exit 0
-fi
-command -v gcloud >/dev/null || die "gcloud not found: install the Google Cloud CLI (https://cloud.google.com/sdk)"
-render >&2
-exec "${cmd[@]}"
+print_or_run "install the Google Cloud CLI (https://cloud.google.com/sdk)"

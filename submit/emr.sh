@@ -28,92 +28,40 @@
 #   AWS_PROFILE, AWS_REGION  select the account and region, as for any aws command
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar_name="ntk-attention-0.1.0-SNAPSHOT.jar"
-jobs="spectrum|kernel|sweep|train|influence|study|bench"
-
-die() { echo "[emr.sh] $*" >&2; exit 2; }
-note() { echo "[emr.sh] $*" >&2; }
-usage() {
+# shellcheck source=submit/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+usage_tail() {
   cat <<EOF
-usage: submit/emr.sh [--dry-run] JOB [options]
-  JOB: ${jobs//|/ | }; options go to the job verbatim (submit/local.sh JOB --help lists them).
   --dry-run: print the aws emr add-steps command (shell-quoted) and run nothing.
   Environment: NTK_EMR_CLUSTER_ID, NTK_JAR_URI (s3://...), NTK_DEPLOY_MODE (cluster|client);
   see the header of this file.
 EOF
 }
 
-# --- arguments: this script's options, then JOB, then the job's options verbatim --------------
-dry_run=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dry-run) dry_run=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    -*) die "unknown option '$1' before JOB (job options go after JOB); see submit/emr.sh --help" ;;
-    *) break ;;
-  esac
-done
-[ $# -gt 0 ] || die "missing JOB; usage: submit/emr.sh [--dry-run] JOB [options]"
-job="$1"
-shift
-[[ "$job" =~ ^($jobs)$ ]] || die "unknown job '$job': one of ${jobs//|/, }"
-
+parse_args "$@"
+shift "$parsed"
 [ -n "${NTK_EMR_CLUSTER_ID:-}" ] || die "NTK_EMR_CLUSTER_ID is not set: export NTK_EMR_CLUSTER_ID=j-... (aws emr list-clusters --active)"
-mode="${NTK_DEPLOY_MODE:-cluster}"
-case "$mode" in cluster|client) ;; *) die "NTK_DEPLOY_MODE must be cluster or client, not '$mode'" ;; esac
+read_deploy_mode
 
-jar_uri="${NTK_JAR_URI:-}"
-if [ -z "$jar_uri" ]; then
-  if [ "$dry_run" = 1 ]; then
-    jar_uri="s3://BUCKET/jars/$jar_name"
-    note "NTK_JAR_URI is not set: the command shows $jar_uri"
-  else
-    die "NTK_JAR_URI is not set: upload the jar (mvn -B -DskipTests package builds it) with: aws s3 cp $root/target/$jar_name s3://BUCKET/jars/ && export NTK_JAR_URI=s3://BUCKET/jars/$jar_name"
-  fi
-fi
+remote_jar_uri "aws s3 cp" "s3://BUCKET/jars"
 case "$jar_uri" in
   s3://?*|s3a://?*) ;;
   *) die "NTK_JAR_URI must be an s3:// URI, not '$jar_uri' (aws s3 cp $root/target/$jar_name s3://BUCKET/jars/)" ;;
 esac
 
-# --- settings: spark-defaults.conf then cluster.conf, `key value` lines, later keys override ---
-conf_keys=()
-conf_vals=()
-read_conf() {
-  local file="$1" line key value i
-  [ -f "$file" ] || die "missing $file"
-  while IFS= read -r line || [ -n "$line" ]; do
-    [[ "$line" =~ ^[[:space:]]*([#!]|$) ]] && continue
-    [[ "$line" =~ ^[[:space:]]*([^=:[:space:]]+)[[:space:]]*[=:]?[[:space:]]*(.*)$ ]] || die "$file: cannot read '$line'"
-    key="${BASH_REMATCH[1]}"
-    value="${BASH_REMATCH[2]}"
-    value="${value%"${value##*[![:space:]]}"}"
-    for ((i = 0; i < ${#conf_keys[@]}; i++)); do
-      if [ "${conf_keys[$i]}" = "$key" ]; then conf_vals[$i]="$value"; continue 2; fi
-    done
-    conf_keys+=("$key")
-    conf_vals+=("$value")
-  done < "$file"
-}
+# --- settings: spark-defaults.conf then cluster.conf, later keys override ------------------------
 read_conf "$root/conf/spark-defaults.conf"
 read_conf "$root/conf/cluster.conf"
 
-# --- the step's spark-submit arguments (one option per printed line) ----------------------------
-sargs=()
-arg_line=()
-add_arg_line() { arg_line[${#sargs[@]}]=1; sargs+=("$@"); }
-add_arg_line --deploy-mode "$mode"
-add_arg_line --name "ntk-$job"
-add_arg_line --class org.ntkstudy.Main
-for i in "${!conf_keys[@]}"; do
-  add_arg_line --conf "${conf_keys[$i]}=${conf_vals[$i]}"
-done
-add_arg_line "$jar_uri"
-add_arg_line "$job"
-for a in "$@"; do
-  if [[ "$a" == --* ]]; then add_arg_line "$a"; else sargs+=("$a"); fi
-done
+# --- the step's spark-submit arguments (one option per printed line), built as cmd --------------
+new_command
+add_line --deploy-mode "$mode"
+add_line --name "ntk-$job"
+add_line --class org.ntkstudy.Main
+add_confs
+add_line "$jar_uri"
+add_line "$job"
+add_job_options "$@"
 
 # A JSON string literal of $1, into REPLY.
 json_string() {
@@ -128,45 +76,21 @@ json_string() {
 }
 json_string "ntk-$job"
 steps="[{\"Type\": \"Spark\", \"Name\": $REPLY, \"ActionOnFailure\": \"CONTINUE\", \"Args\": ["
-for i in "${!sargs[@]}"; do
+for i in "${!cmd[@]}"; do
   if [ "$i" -gt 0 ]; then
-    if [ -n "${arg_line[$i]:-}" ]; then steps+=$',\n    '; else steps+=", "; fi
+    if [ -n "${line_start[$i]:-}" ]; then steps+=$',\n    '; else steps+=", "; fi
   else
     steps+=$'\n    '
   fi
-  json_string "${sargs[$i]}"
+  json_string "${cmd[$i]}"
   steps+="$REPLY"
 done
 steps+="]}]"
 
 # --- the command ---------------------------------------------------------------------------------
-cmd=(aws emr add-steps --cluster-id "$NTK_EMR_CLUSTER_ID" --steps "$steps")
-line_start=([3]=1 [5]=1)
+new_command
+add_line aws emr add-steps
+add_line --cluster-id "$NTK_EMR_CLUSTER_ID"
+add_line --steps "$steps"
 
-# One shell word, quoted only when it needs it ('...' with '\'' for a quote), into REPLY.
-quote() {
-  if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
-    REPLY="$1"
-  else
-    REPLY="'${1//\'/\'\\\'\'}'"
-  fi
-}
-render() {
-  local i out=""
-  for i in "${!cmd[@]}"; do
-    if [ "$i" -gt 0 ]; then
-      if [ -n "${line_start[$i]:-}" ]; then out+=$' \\\n  '; else out+=" "; fi
-    fi
-    quote "${cmd[$i]}"
-    out+="$REPLY"
-  done
-  printf '%s\n' "$out"
-}
-
-if [ "$dry_run" = 1 ]; then
-  render
-  exit 0
-fi
-command -v aws >/dev/null || die "aws not found: install the AWS CLI (https://aws.amazon.com/cli/)"
-render >&2
-exec "${cmd[@]}"
+print_or_run "install the AWS CLI (https://aws.amazon.com/cli/)"

@@ -185,6 +185,19 @@ public final class RunOutput {
     }
   }
 
+  /** Deletes everything in the temporary folder but {@code keep} (a resumed job's kept pieces). */
+  public void retainOnly(String keep) {
+    try {
+      for (FileStatus f : fs.listStatus(tmp)) {
+        if (!f.getPath().getName().equals(keep)) {
+          fs.delete(f.getPath(), true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean " + tmp, e);
+    }
+  }
+
   /** Deletes {@code relative} in the temporary folder if present. */
   public void delete(String relative) {
     try {

@@ -187,11 +187,29 @@ public final class InfluenceJob {
 
   private final Config config;
   private RunOutput examplesOut;
+  private boolean resume;
+  private int failAfterCells;
   private int[] sourceIndex;
   private int[] labels;
 
   public InfluenceJob(Config config) {
     this.config = config;
+  }
+
+  /**
+   * Resume an unfinished run of the same {@code --out}: finished malleability cells are read back;
+   * everything else (networks, clean influences: deterministic) is recomputed (the study's
+   * {@code --resume}).
+   */
+  public InfluenceJob resume(boolean resume) {
+    this.resume = resume;
+    return this;
+  }
+
+  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
+  public InfluenceJob failAfterCells(int cells) {
+    this.failAfterCells = cells;
+    return this;
   }
 
   /** One (model, seed): its network, clean influences and target spec. */
@@ -214,7 +232,11 @@ public final class InfluenceJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (resume) {
+      output.retainOnly(CellFiles.DIR); // tables of the interrupted run are rewritten whole
+    }
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "influence/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -319,6 +341,7 @@ public final class InfluenceJob {
     for (Broadcast<InfluenceWork.Setup> b : setups) {
       b.unpersist(false);
     }
+    output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
     Path done = output.commit();
     LOG.info("influence written to {}", done);
     return new Result(done, summary);
@@ -609,9 +632,34 @@ public final class InfluenceJob {
     Broadcast<List<Object[]>> sh = jsc.broadcast(shared);
     Config cfg = config;
     List<Broadcast<InfluenceWork.Setup>> su = setups;
-    List<Object[]> rows = Stages.run(jsc, "influence/cells", specs.size()
+    // Cells a resumed run finished before are read back (CellFiles); the rest run as tasks.
+    RunOutput output = examplesOut;
+    String[] files = new String[specs.size()];
+    Object[][] rowsBySpec = new Object[specs.size()][];
+    List<Integer> todo = new ArrayList<>();
+    for (int r = 0; r < specs.size(); r++) {
+      InfluenceWork.CellSpec cs = specs.get(r);
+      Clean c = cleans.get(cs.clean());
+      files[r] = CellFiles.DIR + "/" + config.models().get(c.modelIndex).key() + "_seed" + c.net.seed() + "_"
+          + cs.attack() + "_" + cs.intervention() + ".ser";
+      rowsBySpec[r] = resume ? CellFiles.read(output, files[r], Object[].class) : null;
+      if (rowsBySpec[r] == null) {
+        todo.add(r);
+      }
+    }
+    if (todo.size() < specs.size()) {
+      LOG.info("resuming: {} finished malleability cells read back, {} to compute", specs.size() - todo.size(),
+          todo.size());
+    }
+    String root = output.rootUri();
+    int failAfter = failAfterCells;
+    Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop =
+        jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(jsc.hadoopConfiguration()));
+    List<InfluenceWork.CellSpec> specList = specs;
+    List<Object[]> computed = todo.isEmpty() ? List.of() : Stages.run(jsc, "influence/cells", todo.size()
         + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
-        () -> jsc.parallelize(specs, specs.size()).map(cs -> {
+        () -> jsc.parallelize(todo, todo.size()).map(r -> {
+          InfluenceWork.CellSpec cs = specList.get(r);
           Object[] c = sh.value().get(cs.clean());
           InfluenceWork.Setup s = su.get((Integer) c[0]).value();
           InfluenceWork.Net net = (InfluenceWork.Net) c[1];
@@ -627,10 +675,18 @@ public final class InfluenceJob {
           InfluenceWork.CellFigures f = InfluenceWork.cell(s, net,
               InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
               (double[]) c[2], (int[]) c[3], k, (Influence.TargetSpec) c[4], net.seed(), retrain);
-          return new Object[] {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
+          Object[] row = {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
               f.spearman(), f.topkOverlap(), f.controlRandom(), f.topAttacked(), f.topAfter()};
+          CellFiles.write(root + "/" + files[r], row, hadoop.value());
+          CellFiles.finished(failAfter);
+          return new Object[] {r, row};
         }).collect());
     sh.unpersist(false);
+    hadoop.unpersist(false);
+    for (Object[] done : computed) {
+      rowsBySpec[(Integer) done[0]] = (Object[]) done[1];
+    }
+    List<Object[]> rows = java.util.Arrays.asList(rowsBySpec);
     writeExamples(specs, cleans, rows, setups, k);
     // The noise floor: the same examples' influence signs under another seed, no attack.
     List<Object[]> out = new ArrayList<>();

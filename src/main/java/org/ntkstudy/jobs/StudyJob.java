@@ -82,7 +82,6 @@ public final class StudyJob {
         case "train" -> new TrainJob(config.train().withOut(partOut, false)).resume(config.resume())
             .failAfterCells(config.failAfterBlocks()).run(spark);
         default -> {
-          RunOutput.discardUnfinished(partOut, conf);
           InfluenceJob.Config ic = config.influence().withOut(partOut, false);
           String reuse = reusableTraining(config.train(), ic);
           if (reuse == null && config.train() != null) {
@@ -91,7 +90,7 @@ public final class StudyJob {
           } else {
             status.put("networks", reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse);
           }
-          new InfluenceJob(ic).run(spark);
+          new InfluenceJob(ic).resume(config.resume()).failAfterCells(config.failAfterBlocks()).run(spark);
         }
       }
       status.put("status", "run");

@@ -77,13 +77,24 @@ class StudyJobTest {
         TinyStudy.TEST_OVERRIDES, 12)).run(SparkTestSession.get()));
     assertEquals(partial, unfinished(tmp), "the same unfinished folder, resumed");
     assertTrue(Files.exists(partial.resolve("sweep/manifest.json")), "the sweep finished on the resumed run");
-    assertTrue(cellFiles(partial) >= 3, "finished training cells kept: " + cellFiles(partial));
+    long trainCells = cellFiles(partial);
+    assertTrue(trainCells >= 3, "finished training cells kept: " + trainCells);
+    // Third crash, resumed again: training (32 cells) finishes, the influence part's malleability
+    // cells crash part-way.
+    CellFiles.FINISHED.set(0);
+    Exception third = assertThrows(Exception.class, () -> new StudyJob(StudyCommand.configFor("tiny", out.toString(),
+        false, true, TinyStudy.TEST_OVERRIDES, (int) (32 - trainCells) + 3)).run(SparkTestSession.get()));
+    assertTrue(String.valueOf(third.getMessage()).contains("test-only failure"), String.valueOf(third));
+    assertFalse(Files.exists(partial.resolve("influence/manifest.json")), "influence crashed part-way");
+    assertTrue(Files.exists(partial.resolve("train/manifest.json")), "training finished on the second resume");
+    assertTrue(cellFiles(partial) >= 3, "finished malleability cells kept: " + cellFiles(partial));
 
     StudyJob.Result resumed = new StudyJob(StudyCommand.configFor("tiny", out.toString(), false, true,
         TinyStudy.TEST_OVERRIDES, 0)).run(SparkTestSession.get());
     Map<String, Object> parts = (Map<String, Object>) resumed.summary().get("parts");
     assertTrue(((Map<?, ?>) parts.get("spectrum")).get("status").toString().contains("earlier run"));
-    assertEquals("run", ((Map<?, ?>) parts.get("train")).get("status"));
+    assertTrue(((Map<?, ?>) parts.get("train")).get("status").toString().contains("earlier run"));
+    assertEquals("run", ((Map<?, ?>) parts.get("influence")).get("status"));
 
     Map<String, byte[]> a = results(reference);
     Map<String, byte[]> b = results(out);

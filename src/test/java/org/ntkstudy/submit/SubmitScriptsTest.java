@@ -453,7 +453,7 @@ class SubmitScriptsTest {
     Path tree = tmp.resolve("copy of tree");
     Files.createDirectories(tree.resolve("submit"));
     Files.createDirectories(tree.resolve("conf"));
-    for (String s : List.of("yarn.sh", "emr.sh", "dataproc.sh")) {
+    for (String s : List.of("yarn.sh", "emr.sh", "dataproc.sh", "common.sh")) {
       Files.copy(root.resolve("submit").resolve(s), tree.resolve("submit").resolve(s), StandardCopyOption.COPY_ATTRIBUTES);
     }
     for (String c : List.of("spark-defaults.conf", "cluster.conf")) {
