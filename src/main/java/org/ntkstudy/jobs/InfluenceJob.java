@@ -487,7 +487,7 @@ public final class InfluenceJob {
       });
       idx.unpersist(false);
       if (npyOut != null && config.npy()) {
-        Matrix full = new Matrix(nt(kc), n);
+        Matrix full = new Matrix(kc.rows(), n);
         for (Object[] b : blocks.collect()) {
           int from = (Integer) b[0];
           Matrix m = (Matrix) b[1];
@@ -504,8 +504,8 @@ public final class InfluenceJob {
     // Network figures for the dual-implication table.
     Matrix f = Trainer.outputs(in.train(), net.w(), net.a());
     Matrix ft = Trainer.outputs(in.test(), net.w(), net.a());
-    clean.trainAccuracy = accuracy(f, data.train().targets());
-    clean.testAccuracy = accuracy(ft, data.test().targets());
+    clean.trainAccuracy = TrainingRun.accuracy(f, data.train().targets());
+    clean.testAccuracy = TrainingRun.accuracy(ft, data.test().targets());
     clean.testLoss = Trainer.loss(ft, data.test().targets(), data.task() == Task.BINARY ? Trainer.Loss.MSE
         : Trainer.Loss.CROSS_ENTROPY);
     clean.alignment = alignmentT;
@@ -580,29 +580,6 @@ public final class InfluenceJob {
         b.unpersist(false);
       }
     }
-  }
-
-  private static int nt(Matrix kc) {
-    return kc.rows();
-  }
-
-  /** Sign agreement for one output (±1 targets), arg-max agreement for several (one-hot). */
-  static double accuracy(Matrix f, Matrix y) {
-    int right = 0;
-    for (int i = 0; i < f.rows(); i++) {
-      if (f.cols() == 1) {
-        right += f.get(i, 0) * y.get(i, 0) > 0 ? 1 : 0;
-      } else {
-        int best = 0;
-        int truth = 0;
-        for (int c = 1; c < f.cols(); c++) {
-          best = f.get(i, c) > f.get(i, best) ? c : best;
-          truth = y.get(i, c) > y.get(i, truth) ? c : truth;
-        }
-        right += best == truth ? 1 : 0;
-      }
-    }
-    return (double) right / f.rows();
   }
 
   // ---------------------------------------------------------------- malleability
@@ -1070,7 +1047,7 @@ public final class InfluenceJob {
       List<Clean> mine = cleans.stream().filter(c -> c.modelIndex == m).toList();
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("krr_test_mse", mse);
-      row.put("krr_test_accuracy", accuracy(f, yt));
+      row.put("krr_test_accuracy", TrainingRun.accuracy(f, yt));
       row.put("krr_alignment", TrainingRun.alignment(h.train(), data.train().targets()));
       row.put("net_test_accuracy", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testAccuracy).toArray()));
       row.put("net_test_loss", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testLoss).toArray()));

@@ -102,14 +102,9 @@ final class InfluenceWork {
   static double[] totals(Setup s, Matrix trainPixels, int[] keep, Matrix w, Influence.TargetSpec spec) {
     Matrix p = keep == null ? trainPixels : trainPixels.selectRows(keep);
     Matrix y = keep == null ? s.y : s.y.selectRows(keep);
-    Matrix x = Preprocess.normalizeRows(p);
-    Matrix xt = s.xTest;
-    if (s.model == Model.ATTN) {
-      Matrix c = Blas.multiplyTransposeLeft(x, x);
-      Blas.symmetrize(c);
-      xt = Attention.attend(xt, c, 0);
-      x = Attention.attend(x, c, 0);
-    }
+    Matrix[] z = modelInputs(s, p);
+    Matrix x = z[0];
+    Matrix xt = z[1];
     Matrix k;
     Matrix kc;
     if (s.empirical) {

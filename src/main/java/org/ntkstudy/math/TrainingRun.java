@@ -157,7 +157,7 @@ public final class TrainingRun {
   }
 
   /** Sign agreement for one output (targets ±1), arg-max agreement for several (one-hot). */
-  static double accuracy(Matrix f, Matrix y) {
+  public static double accuracy(Matrix f, Matrix y) {
     int right = 0;
     for (int i = 0; i < f.rows(); i++) {
       if (f.cols() == 1) {
