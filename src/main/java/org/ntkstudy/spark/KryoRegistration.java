@@ -27,6 +27,9 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(java.util.ArrayList.class);
     kryo.register(scala.Tuple2.class);
     kryo.register(scala.Tuple2[].class);
+    // The tiled Cholesky's strips and the tiles its transpose shuffles.
+    kryo.register(TiledCholesky.Strip.class);
+    kryo.register(TiledCholesky.Piece.class);
     // Spark SQL ships table schemas inside tasks when reading the Parquet we write.
     kryo.register(org.apache.spark.sql.types.StructType.class);
     kryo.register(org.apache.spark.sql.types.StructField.class);

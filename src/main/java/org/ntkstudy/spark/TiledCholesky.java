@@ -1,0 +1,336 @@
+package org.ntkstudy.spark;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.netlib.util.intW;
+import org.ntkstudy.math.Blas;
+import scala.Tuple2;
+
+/**
+ * Cholesky factorisation and triangular inverse of a symmetric positive definite n×n matrix held
+ * in tiles across the executors, for matrices too large for the driver (the influence job past
+ * {@code --max-driver-mb}, SCIENCE §5). The driver never holds more than one strip: T rows of the
+ * triangle, T×n doubles.
+ *
+ * <p>Layout: the lower triangle in row strips. Strip i holds the tiles (i, 0), …, (i, i) of a
+ * {@link BlockGrid} with tile size T, each tile column-major (LAPACK's order) with leading
+ * dimension rows(i). Row-major upper-triangle block (j, i) of the kernel job's {@link MatrixBlock}s
+ * is, read column-major, exactly lower tile (i, j), so the strips are the kernel's blocks grouped
+ * by column, with no copy.
+ *
+ * <p>Both algorithms are left-looking in row strips, one Spark job per strip, T×n doubles
+ * broadcast per step:
+ *
+ * <pre>
+ *   Cholesky  A = L Lᵀ:   step k broadcasts finished strip k; every strip i &gt; k forms
+ *                         L_ik = (A_ik − Σ_{l&lt;k} L_il L_klᵀ) L_kk^{-T}        (k GEMMs, one TRSM),
+ *                         and strip k+1 its diagonal L_ii = chol(A_ii − Σ_{l&lt;i} L_il L_ilᵀ);
+ *   inverse   M = L^{-1}: step k broadcasts finished strip k of M; every strip i &gt; k adds
+ *                         S_ij += L_ik M_kj (j ≤ k), and strip k+1 finishes
+ *                         M_ij = −L_ii^{-1} S_ij (j &lt; i),  M_ii = L_ii^{-1}.
+ * </pre>
+ *
+ * Each costs n³/3 flops, like LAPACK's dpotrf and dtrtri; per step every active strip does the
+ * same work, so the tasks stay balanced. A step never changes an array an earlier step's cached
+ * strip holds (new tiles are new arrays), so a retried task computes the same thing; each step's
+ * strips are locally checkpointed, which cuts the lineage and lets the step's broadcast be
+ * destroyed (a lost executor fails the job rather than recomputing every earlier step).
+ */
+public final class TiledCholesky {
+  private TiledCholesky() {}
+
+  /** One strip of a tiled triangular matrix: tiles plus, during the inverse, its accumulators. */
+  public static final class Strip implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int index;
+    /** Row strip: tiles (index, 0..index). Column strip: tiles (index + q, index), q = 0, 1, …. */
+    final double[][] tiles;
+    /** Inverse only: S_{index, j} (j &lt; index) while accumulating; null otherwise. */
+    final double[][] work;
+
+    Strip(int index, double[][] tiles, double[][] work) {
+      this.index = index;
+      this.tiles = tiles;
+      this.work = work;
+    }
+
+    public int index() {
+      return index;
+    }
+
+    /** The tiles (column-major); see {@link #tiles}. */
+    public double[][] tiles() {
+      return tiles;
+    }
+  }
+
+  /** A tile on its way from a row strip to a column strip. */
+  static final class Piece implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int row;
+    final double[] values;
+
+    Piece(int row, double[] values) {
+      this.row = row;
+      this.values = values;
+    }
+  }
+
+  /**
+   * The lower row strips of a symmetric matrix from its upper-triangle blocks (i ≤ j), one strip
+   * per partition. Lazy.
+   */
+  public static JavaRDD<Strip> lowerStrips(JavaRDD<MatrixBlock> upper, BlockGrid grid) {
+    int nt = grid.numBlocks();
+    return upper.mapToPair(b -> new Tuple2<>(b.blockCol(), b))
+        .groupByKey(new HashPartitioner(nt))
+        .map(t -> {
+          int i = t._1();
+          double[][] tiles = new double[i + 1][];
+          for (MatrixBlock b : t._2()) {
+            int j = b.blockRow();
+            if (j > i || tiles[j] != null) {
+              throw new IllegalStateException("block (" + j + ", " + i + ") is not a new upper-triangle block");
+            }
+            if (b.values().rows() != grid.blockRows(j) || b.values().cols() != grid.blockRows(i)) {
+              throw new IllegalStateException("block (" + j + ", " + i + ") has shape " + b.values());
+            }
+            tiles[j] = b.values().data();
+          }
+          for (int j = 0; j <= i; j++) {
+            if (tiles[j] == null) {
+              throw new IllegalStateException("missing block (" + j + ", " + i + ")");
+            }
+          }
+          return new Strip(i, tiles, null);
+        });
+  }
+
+  /**
+   * The Cholesky factor L of A + shift·I from A's lower row strips (the input is not modified):
+   * L's row strips, persisted. {@code progress} is told each finished step (may be null).
+   *
+   * @throws org.apache.spark.SparkException wrapping an {@link ArithmeticException} naming the
+   *     leading minor when A + shift·I is not positive definite
+   */
+  public static JavaRDD<Strip> factor(JavaSparkContext jsc, JavaRDD<Strip> a, BlockGrid grid, double shift,
+      Progress progress) {
+    int nt = grid.numBlocks();
+    JavaRDD<Strip> cur = a.map(s -> s.index == 0 ? firstDiagonal(s, grid, shift) : s);
+    return iterate(jsc, cur, nt, progress, "Cholesky", (s, done, k) -> panel(s, done, k, grid, shift), null);
+  }
+
+  /**
+   * M = L^{-1} from L's row strips (which this consumes: they are unpersisted): M's row strips,
+   * persisted, each strip's tiles (i, 0..i) in {@link Strip#tiles}.
+   */
+  public static JavaRDD<Strip> invert(JavaSparkContext jsc, JavaRDD<Strip> l, BlockGrid grid, Progress progress) {
+    int nt = grid.numBlocks();
+    JavaRDD<Strip> cur = l.map(s -> s.index == 0 ? finishInverse(s, new double[0][], grid) : s);
+    return iterate(jsc, cur, nt, progress, "inverse", (s, done, k) -> accumulate(s, done, k, grid), l);
+  }
+
+  /**
+   * Column strips of a lower-triangular tiled matrix from its row strips (one shuffle of the
+   * triangle): strip j holds tiles (j, j), (j+1, j), …, one strip per partition. Lazy.
+   */
+  public static JavaRDD<Strip> columns(JavaRDD<Strip> rows, BlockGrid grid) {
+    int nt = grid.numBlocks();
+    return rows.flatMapToPair(s -> {
+      List<Tuple2<Integer, Piece>> out = new ArrayList<>(s.index + 1);
+      for (int j = 0; j <= s.index; j++) {
+        out.add(new Tuple2<>(j, new Piece(s.index, s.tiles[j])));
+      }
+      return out.iterator();
+    }).groupByKey(new HashPartitioner(nt)).map(t -> {
+      int j = t._1();
+      double[][] tiles = new double[nt - j][];
+      for (Piece p : t._2()) {
+        tiles[p.row - j] = p.values;
+      }
+      for (int q = 0; q < tiles.length; q++) {
+        if (tiles[q] == null) {
+          throw new IllegalStateException("missing tile (" + (j + q) + ", " + j + ")");
+        }
+      }
+      return new Strip(j, tiles, null);
+    });
+  }
+
+  /** Told when a step of a tiled algorithm finishes. */
+  @FunctionalInterface
+  public interface Progress extends Serializable {
+    void step(String algorithm, int done, int of);
+  }
+
+  @FunctionalInterface
+  private interface Step extends Serializable {
+    Strip apply(Strip s, Strip done, int k) throws Exception;
+  }
+
+  /**
+   * Runs steps k = 0 … nt − 2 from strips whose strip 0 is finished; returns the finished strips.
+   * {@code input}, when given, is unpersisted once the first strips are checkpointed.
+   */
+  private static JavaRDD<Strip> iterate(JavaSparkContext jsc, JavaRDD<Strip> first, int nt, Progress progress,
+      String algorithm, Step step, JavaRDD<Strip> input) {
+    JavaRDD<Strip> cur = checkpointed(first);
+    Strip done = strip(cur, 0);
+    if (input != null) {
+      input.unpersist(false);
+    }
+    report(progress, algorithm, 1, nt);
+    for (int k = 0; k < nt - 1; k++) {
+      Shared b = new Shared(jsc.broadcast(done));
+      int kk = k;
+      JavaRDD<Strip> next = checkpointed(cur.map(s -> s.index <= kk ? s : step.apply(s, b.strip.value(), kk)));
+      done = strip(next, k + 1); // runs the step: every partition computed, cached and checkpointed
+      cur.unpersist(false);
+      b.release();
+      cur = next;
+      report(progress, algorithm, k + 2, nt);
+    }
+    return cur;
+  }
+
+  /**
+   * The broadcast strip of one step, held so that it can be destroyed once the step's strips are
+   * checkpointed: the step's function stays in the RDD (Spark serialises it with every later task
+   * on those strips, though never calls it again), and must not carry a destroyed broadcast.
+   */
+  private static final class Shared implements Serializable {
+    private static final long serialVersionUID = 1L;
+    Broadcast<Strip> strip;
+
+    Shared(Broadcast<Strip> strip) {
+      this.strip = strip;
+    }
+
+    void release() {
+      strip.destroy();
+      strip = null;
+    }
+  }
+
+  private static void report(Progress progress, String algorithm, int done, int of) {
+    if (progress != null) {
+      progress.step(algorithm, done, of);
+    }
+  }
+
+  private static JavaRDD<Strip> checkpointed(JavaRDD<Strip> rdd) {
+    rdd.persist(StorageLevel.MEMORY_AND_DISK());
+    rdd.rdd().localCheckpoint();
+    return rdd;
+  }
+
+  /** Strip {@code i} brought to the driver; computes (and caches) every partition of {@code rdd}. */
+  private static Strip strip(JavaRDD<Strip> rdd, int i) {
+    List<Strip> s = rdd.filter(x -> x.index == i).collect();
+    if (s.size() != 1) {
+      throw new IllegalStateException(s.size() + " strips with index " + i);
+    }
+    return s.get(0);
+  }
+
+  // ---------------------------------------------------------------- per-strip kernels (executors)
+
+  private static Strip firstDiagonal(Strip s, BlockGrid grid, double shift) {
+    double[][] t = s.tiles.clone();
+    t[0] = choleskyDiagonal(s.tiles[0].clone(), grid.blockRows(0), 0, shift);
+    return new Strip(0, t, null);
+  }
+
+  /** Step k of the factorisation on strip i &gt; k: L_ik, and for i = k + 1 also L_ii. */
+  private static Strip panel(Strip s, Strip lk, int k, BlockGrid grid, double shift) {
+    BLAS blas = Blas.blas();
+    int i = s.index;
+    int ri = grid.blockRows(i);
+    int rk = grid.blockRows(k);
+    double[][] t = s.tiles.clone();
+    double[] c = s.tiles[k].clone();
+    for (int l = 0; l < k; l++) {
+      blas.dgemm("N", "T", ri, rk, grid.blockRows(l), -1.0, s.tiles[l], 0, ri, lk.tiles[l], 0, rk, 1.0, c, 0, ri);
+    }
+    blas.dtrsm("R", "L", "T", "N", ri, rk, 1.0, lk.tiles[k], 0, rk, c, 0, ri);
+    t[k] = c;
+    if (i == k + 1) {
+      double[] d = s.tiles[i].clone();
+      for (int l = 0; l < i; l++) {
+        blas.dsyrk("L", "N", ri, grid.blockRows(l), -1.0, t[l], 0, ri, 1.0, d, 0, ri);
+      }
+      t[i] = choleskyDiagonal(d, ri, grid.blockStart(i), shift);
+    }
+    return new Strip(i, t, null);
+  }
+
+  /** chol(d + shift·I) of one diagonal tile, in place in {@code d} (a fresh copy), strict upper triangle zeroed. */
+  private static double[] choleskyDiagonal(double[] d, int r, int start, double shift) {
+    for (int q = 0; q < r; q++) {
+      d[q * r + q] += shift;
+    }
+    intW info = new intW(0);
+    Blas.lapack().dpotrf("L", r, d, 0, Math.max(1, r), info);
+    if (info.val != 0) {
+      throw new ArithmeticException(info.val > 0
+          ? "the matrix (+ " + shift + " I) is not positive definite (leading minor " + (start + info.val) + ")"
+          : "dpotrf: illegal argument " + (-info.val));
+    }
+    zeroUpper(d, r);
+    return d;
+  }
+
+  /** Step k of the inverse on strip i &gt; k: S_ij += L_ik M_kj (j ≤ k); for i = k + 1 finishes M's strip i. */
+  private static Strip accumulate(Strip s, Strip mk, int k, BlockGrid grid) {
+    BLAS blas = Blas.blas();
+    int i = s.index;
+    int ri = grid.blockRows(i);
+    int rk = grid.blockRows(k);
+    double[][] acc = new double[i][];
+    for (int j = 0; j <= k; j++) {
+      int rj = grid.blockRows(j);
+      double[] prev = s.work == null ? null : s.work[j];
+      acc[j] = prev == null ? new double[ri * rj] : prev.clone();
+      blas.dgemm("N", "N", ri, rj, rk, 1.0, s.tiles[k], 0, ri, mk.tiles[j], 0, rk, 1.0, acc[j], 0, ri);
+    }
+    return i == k + 1 ? finishInverse(s, acc, grid) : new Strip(i, s.tiles, acc);
+  }
+
+  /** M_ij = −L_ii^{-1} S_ij (j &lt; i) and M_ii = L_ii^{-1}: strip i of M (L's tiles dropped). */
+  private static Strip finishInverse(Strip s, double[][] acc, BlockGrid grid) {
+    int i = s.index;
+    int ri = grid.blockRows(i);
+    double[] lii = s.tiles[i];
+    double[][] m = new double[i + 1][];
+    for (int j = 0; j < i; j++) {
+      double[] x = acc[j]; // a fresh array of this step
+      Blas.blas().dtrsm("L", "L", "N", "N", ri, grid.blockRows(j), -1.0, lii, 0, ri, x, 0, ri);
+      m[j] = x;
+    }
+    double[] inv = lii.clone();
+    intW info = new intW(0);
+    Blas.lapack().dtrtri("L", "N", ri, inv, 0, Math.max(1, ri), info);
+    if (info.val != 0) {
+      throw new ArithmeticException("dtrtri: the Cholesky factor is singular at row " + (grid.blockStart(i)
+          + info.val));
+    }
+    zeroUpper(inv, ri);
+    m[i] = inv;
+    return new Strip(i, m, null);
+  }
+
+  private static void zeroUpper(double[] d, int r) {
+    for (int c = 1; c < r; c++) {
+      for (int q = 0; q < c; q++) {
+        d[c * r + q] = 0.0;
+      }
+    }
+  }
+}
