@@ -35,21 +35,27 @@ import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TransductiveLoo;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.spark.BlockGrid;
+import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockStore;
 import org.ntkstudy.spark.BlockedRows;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.NtkBlockKernels;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TiledCholesky;
+import org.ntkstudy.spark.TiledInfluence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code influence} job (SCIENCE §5–§6): per model and seed a trained network (read from
  * {@code --train-dir} or trained here), the closed-form leave-one-out influence of every training
- * example on every test point with K = Θ_T or H∞ — one factorisation on the driver, the n columns
- * on the executors — then the malleability cells (model × seed × attack × intervention, one Spark
- * task each, with their random-sign control), the noise floor between seeds, the attn/relu ratio
+ * example on every test point with K = Θ_T or H∞ — one factorisation on the driver while K + λI and
+ * its inverse fit {@code --max-driver-mb}, else a tiled one across the executors
+ * ({@link TiledInfluence}); the n columns on the executors — then the malleability cells (model ×
+ * seed × attack × intervention, one Spark task each, or past the budget one after the other with
+ * every step in tiles, with their random-sign control), the noise floor between seeds, the attn/relu ratio
  * with a bootstrap interval, the exact transductive LOO of attn and the network-retraining LOO
  * (small n), and the dual-implication table.
  */
@@ -206,6 +212,9 @@ public final class InfluenceJob {
     return this;
   }
 
+  /** The tiled path's tile size, or 0 when K + λI is factorised on the driver ({@link #chooseFactorisation}). */
+  private int tile;
+
   /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
   public InfluenceJob failAfterCells(int cells) {
     this.failAfterCells = cells;
@@ -253,15 +262,7 @@ public final class InfluenceJob {
     }
     Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
     int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
-    long driverBytes = 8L * n * n * 2 + 8L * n * nt * 2;
-    if (driverBytes > config.maxDriverBytes()) {
-      throw new UserInputException(String.format(Locale.ROOT,
-          "the influence factorisation needs about %d MiB on the driver (K + lambda I and its inverse, n = %d, plus"
-              + " the test x train blocks), over --max-driver-mb %d; lower --n/--n-test or raise --max-driver-mb",
-          driverBytes >> 20, n, config.maxDriverBytes() >> 20));
-    }
-    LOG.info("influence: Cholesky + inverse of K + lambda I (n = {}) on the driver with LAPACK: {} MiB, within the"
-        + " driver budget of {} MiB (--max-driver-mb)", n, driverBytes >> 20, config.maxDriverBytes() >> 20);
+    chooseFactorisation(spark, n, nt, d, block);
 
     // Per model: inputs and the broadcast setup of its cells.
     List<ModelInputs> inputs = new ArrayList<>();
@@ -317,7 +318,9 @@ public final class InfluenceJob {
     summary.put("k", k);
     summary.put("tau", config.tau());
     summary.put("eps", config.eps());
-    summary.put("factorisation", "Cholesky (LAPACK dpotrf + dpotri) on the driver");
+    summary.put("factorisation", tile > 0
+        ? "tiled Cholesky + triangular inverse across the executors (" + tile + " x " + tile + " tiles)"
+        : "Cholesky (LAPACK dpotrf + dpotri) on the driver");
     summary.put("malleability", malleabilitySummary(mallRows));
     summary.put("ratio", ratioSummary(mallRows));
     summary.put("paper_flip_rates", paperFlipRates());
@@ -346,6 +349,53 @@ public final class InfluenceJob {
     LOG.info("influence written to {}", done);
     return new Result(done, summary);
   }
+
+  /**
+   * The driver's LAPACK while K + λI and its inverse fit {@code --max-driver-mb}; past it the tiled
+   * Cholesky and inverse across the executors ({@link TiledInfluence}), whose driver share is K*,
+   * P = K* Mᵀ and one strip of tiles. Sets {@link #tile} (0: driver). The log says which and why.
+   */
+  private void chooseFactorisation(SparkSession spark, int n, int nt, int d, int block) {
+    long budget = config.maxDriverBytes();
+    long driverBytes = 8L * n * n * 2 + 8L * n * nt * 2;
+    if (driverBytes <= budget) {
+      tile = 0;
+      LOG.info("influence: Cholesky + inverse of K + lambda I (n = {}) on the driver with LAPACK: {} MiB, within the"
+          + " driver budget of {} MiB (--max-driver-mb)", n, driverBytes >> 20, budget >> 20);
+      return;
+    }
+    int t = config.block() > 0 ? Math.min(config.block(), n)
+        : Math.min(n, Math.max(JobOptions.defaultBlock(spark, n, d), TILE_DEFAULT));
+    long tiledBytes = 8L * n * nt * (config.npy() ? 5 : 4) + 8L * 2 * t * n;
+    if (tiledBytes > budget) {
+      throw new UserInputException(String.format(Locale.ROOT,
+          "the influence needs about %d MiB on the driver even with the tiled factorisation (n = %d, n_test = %d:"
+              + " the test x train kernel, its transpose, K* M^T%s and two %d-row strips), over --max-driver-mb %d;"
+              + " lower --n-test, --block or raise --max-driver-mb",
+          tiledBytes >> 20, n, nt, config.npy() ? ", the influence matrix for --npy" : "", t, budget >> 20));
+    }
+    for (String[] opt : new String[][] {{"transductive", config.transductive().name()},
+        {"retrain-loo", config.retrainLoo().name()}}) {
+      if (opt[1].equals("ON")) {
+        throw new UserInputException("--" + opt[0] + " on needs the n x n kernel in one task, but K + lambda I (n = "
+            + n + ", " + (driverBytes >> 20) + " MiB with its inverse) exceeds --max-driver-mb " + (budget >> 20)
+            + "; use --" + opt[0] + " auto/off or a smaller --n");
+      }
+    }
+    if (config.retrain()) {
+      throw new UserInputException("--retrain retrains a network per malleability cell in one task; with n = " + n
+          + " past --max-driver-mb " + (budget >> 20) + " drop --retrain or raise --max-driver-mb");
+    }
+    tile = t;
+    int strips = (n + t - 1) / t;
+    LOG.info("influence: K + lambda I (n = {}) and its inverse need {} MiB, over the driver budget of {} MiB"
+        + " (--max-driver-mb): tiled Cholesky and triangular inverse across the executors, {} x {} tiles in {} row"
+        + " strips ({} Spark jobs per factorisation); the driver holds about {} MiB", n, driverBytes >> 20,
+        budget >> 20, t, t, strips, 2 * strips, tiledBytes >> 20);
+  }
+
+  /** The tile size the tiled path uses by default at least (GEMMs of this size run near peak). */
+  static final int TILE_DEFAULT = 1024;
 
   // ---------------------------------------------------------------- networks
 
@@ -429,38 +479,55 @@ public final class InfluenceJob {
       InfluenceWork.Net net, StudyData data, int block, StructType schema, String uri, RunOutput npyOut) {
     String model = in.model().key();
     String tag = model + "/seed=" + net.seed();
-    BlockedRows train = BlockedRows.broadcast(jsc, in.train(), block);
-    BlockedRows test = BlockedRows.broadcast(jsc, in.test(), Math.min(block, in.test().rows()));
-    Broadcast<Matrix> wb = jsc.broadcast(net.w());
-    Matrix k;
+    Clean clean;
+    Columns cols;
+    double alignmentT;
     Matrix kc;
-    try {
-      var kernel = config.kernel() == KernelKind.EMPIRICAL ? NtkBlockKernels.empirical(wb) : NtkBlockKernels.analytic();
-      String name = config.kernel() == KernelKind.EMPIRICAL ? "Theta_T" : "H_inf";
-      k = Stages.run(jsc, "influence/kernel", name + " (" + tag + ") train x train, " + train.grid().numPairs()
-          + " blocks", () -> BlockStore.collectSymmetric(train.symmetricBlocks(kernel, 0), train.grid(),
-              config.maxDriverBytes()));
-      kc = Stages.run(jsc, "influence/kernel-test", name + " (" + tag + ") test x train",
-          () -> BlockStore.assembleRectangular(test.crossBlocks(train, kernel, 0).collect(), test.grid(),
-              train.grid()));
-    } finally {
-      train.release();
-      test.release();
-      wb.unpersist(false);
+    if (tile > 0) {
+      // Past the driver budget: K in tiles on the executors, factorised and inverted there.
+      Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), config.kernel() == KernelKind.EMPIRICAL
+          ? net.w() : null, tag, true);
+      alignmentT = config.kernel() == KernelKind.EMPIRICAL ? t.alignment : Stages.run(jsc, "influence/alignment",
+          "Theta_T (" + tag + ") alignment, in tiles", () -> tiledAlignment(jsc, in.train(), net.w(),
+              data.train().targets()));
+      kc = t.kCross;
+      Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(),
+          t.influence.predict(kc));
+      clean = new Clean(mi, net, spec);
+      cols = Columns.tiled(t.influence, spec);
+    } else {
+      BlockedRows train = BlockedRows.broadcast(jsc, in.train(), block);
+      BlockedRows test = BlockedRows.broadcast(jsc, in.test(), Math.min(block, in.test().rows()));
+      Broadcast<Matrix> wb = jsc.broadcast(net.w());
+      Matrix k;
+      try {
+        var kernel = config.kernel() == KernelKind.EMPIRICAL ? NtkBlockKernels.empirical(wb)
+            : NtkBlockKernels.analytic();
+        String name = config.kernel() == KernelKind.EMPIRICAL ? "Theta_T" : "H_inf";
+        k = Stages.run(jsc, "influence/kernel", name + " (" + tag + ") train x train, " + train.grid().numPairs()
+            + " blocks", () -> BlockStore.collectSymmetric(train.symmetricBlocks(kernel, 0), train.grid(),
+                config.maxDriverBytes()));
+        kc = Stages.run(jsc, "influence/kernel-test", name + " (" + tag + ") test x train",
+            () -> BlockStore.assembleRectangular(test.crossBlocks(train, kernel, 0).collect(), test.grid(),
+                train.grid()));
+      } finally {
+        train.release();
+        test.release();
+        wb.unpersist(false);
+      }
+      // Θ_T's alignment before K's array becomes B (factorised in place: no second n×n copy).
+      alignmentT = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
+          : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
+      int n = k.rows();
+      Influence inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = "
+          + n + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.ofInPlace(k,
+              data.train().targets(), config.lambda())));
+      Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(), inf.predict(kc));
+      clean = new Clean(mi, net, spec);
+      // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
+      cols = Columns.of(jsc, inf, kc, spec, block);
     }
-    // Θ_T's alignment before K's array becomes B (factorised in place: no second n×n copy).
-    double alignmentT = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
-        : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
-    int n = k.rows();
-    Influence inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = "
-        + n + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.ofInPlace(k,
-            data.train().targets(), config.lambda())));
-    Matrix fTest = inf.predict(kc);
-    Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(), fTest);
-    Clean clean = new Clean(mi, net, spec);
-
-    // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
-    Columns cols = Columns.of(jsc, inf, kc, spec, block);
+    int n = data.train().n();
     JavaRDD<Object[]> blocks = cols.blocks();
     try {
       clean.totals = Stages.run(jsc, "influence/columns", "influence columns (" + tag + "): " + n
@@ -512,6 +579,69 @@ public final class InfluenceJob {
     return clean;
   }
 
+  /** A tiled influence with its test kernel K* (driver) and K's kernel–target alignment (NaN unless asked). */
+  private record Tiled(TiledInfluence influence, Matrix kCross, double alignment) {}
+
+  /**
+   * K — Θ of first layer {@code w}, or H∞ when {@code w} is null — on the model inputs {@code x},
+   * in {@link #tile}-row strips on the executors, with K + λI factorised and inverted there
+   * ({@link TiledInfluence}); K* = K(xt, x) on the driver.
+   */
+  private Tiled tiled(JavaSparkContext jsc, Matrix x, Matrix xt, Matrix y, Matrix w, String tag, boolean alignment) {
+    BlockedRows train = BlockedRows.broadcast(jsc, x, tile);
+    BlockedRows test = BlockedRows.broadcast(jsc, xt, Math.min(tile, xt.rows()));
+    Broadcast<Matrix> wb = w == null ? null : jsc.broadcast(w);
+    try {
+      BlockKernel kernel = w == null ? NtkBlockKernels.analytic() : NtkBlockKernels.empirical(wb);
+      String name = w == null ? "H_inf" : "Theta";
+      BlockGrid grid = train.grid();
+      int strips = grid.numBlocks();
+      JavaRDD<TiledCholesky.Strip> k = Stages.run(jsc, "influence/kernel", name + " (" + tag + ") train x train in "
+          + strips + " row strips of " + tile + "-row tiles", () -> {
+            JavaRDD<TiledCholesky.Strip> st = TiledCholesky.lowerStrips(train.symmetricBlocks(kernel, 0), grid)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+            st.count();
+            return st;
+          });
+      try {
+        double align = alignment ? TiledInfluence.alignment(jsc, k, grid, y) : Double.NaN;
+        Matrix kc = Stages.run(jsc, "influence/kernel-test", name + " (" + tag + ") test x train",
+            () -> BlockStore.assembleRectangular(test.crossBlocks(train, kernel, 0).collect(), test.grid(), grid));
+        int every = Math.max(1, strips / 10);
+        TiledCholesky.Progress progress = (alg, done, of) -> {
+          if (done % every == 0 || done == of) {
+            LOG.info("tiled {} ({}): {} of {} strips", alg, tag, done, of);
+          }
+        };
+        TiledInfluence inf = Stages.run(jsc, "influence/factor", "tiled Cholesky + inverse of K + lambda I (" + tag
+            + ", n = " + x.rows() + ", " + strips + " strips) across the executors",
+            () -> TiledInfluence.of(jsc, k, grid, y, kc, config.lambda(), progress));
+        return new Tiled(inf, kc, align);
+      } finally {
+        k.unpersist(false);
+      }
+    } finally {
+      train.release();
+      test.release();
+      if (wb != null) {
+        wb.unpersist(false);
+      }
+    }
+  }
+
+  /** The kernel–target alignment of Θ (first layer {@code w}) on {@code x}, computed in tiles. */
+  private double tiledAlignment(JavaSparkContext jsc, Matrix x, Matrix w, Matrix y) {
+    BlockedRows train = BlockedRows.broadcast(jsc, x, tile);
+    Broadcast<Matrix> wb = jsc.broadcast(w);
+    try {
+      return TiledInfluence.alignment(jsc, TiledCholesky.lowerStrips(train.symmetricBlocks(
+          NtkBlockKernels.empirical(wb), 0), train.grid()), train.grid(), y);
+    } finally {
+      train.release();
+      wb.unpersist(false);
+    }
+  }
+
   /**
    * The influence matrix's n columns computed on the executors (SCIENCE §5): B, the LOO residuals,
    * K* and the target spec broadcast once; one task per block of consecutive training examples
@@ -520,15 +650,21 @@ public final class InfluenceJob {
    */
   public static final class Columns {
     private final JavaRDD<Object[]> blocks;
-    private final List<Broadcast<?>> broadcasts;
+    private final Runnable release;
     private final int n;
     private final int tasks;
 
-    private Columns(JavaRDD<Object[]> blocks, List<Broadcast<?>> broadcasts, int n, int tasks) {
+    private Columns(JavaRDD<Object[]> blocks, Runnable release, int n, int tasks) {
       this.blocks = blocks;
-      this.broadcasts = broadcasts;
+      this.release = release;
       this.n = n;
       this.tasks = tasks;
+    }
+
+    /** The columns of a tiled influence: one task per column strip of M = L^{-1}. */
+    public static Columns tiled(TiledInfluence inf, Influence.TargetSpec spec) {
+      JavaRDD<Object[]> blocks = inf.blocks(spec).persist(StorageLevel.MEMORY_AND_DISK());
+      return new Columns(blocks, inf::release, inf.n(), inf.tasks());
     }
 
     /** Blocks of at most {@code block} examples, and at least two tasks per core when n allows. */
@@ -551,7 +687,7 @@ public final class InfluenceJob {
         return new Object[] {from, Influence.block(kcb.value(), b.data(), from * b.cols(), to - from, from, rb.value(),
             sb.value())};
       }).persist(StorageLevel.MEMORY_AND_DISK());
-      return new Columns(blocks, List.of(kcb, bb, rb, sb), n, starts.size());
+      return new Columns(blocks, () -> List.of(kcb, bb, rb, sb).forEach(b -> b.unpersist(false)), n, starts.size());
     }
 
     /** (first column, n*×w block) pairs. */
@@ -573,12 +709,10 @@ public final class InfluenceJob {
       return totals;
     }
 
-    /** Drops the persisted blocks and the broadcasts. */
+    /** Drops the persisted blocks and what computed them. */
     public void release() {
       blocks.unpersist(false);
-      for (Broadcast<?> b : broadcasts) {
-        b.unpersist(false);
-      }
+      release.run();
     }
   }
 
@@ -633,31 +767,41 @@ public final class InfluenceJob {
     Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop =
         jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(jsc.hadoopConfiguration()));
     List<InfluenceWork.CellSpec> specList = specs;
-    List<Object[]> computed = todo.isEmpty() ? List.of() : Stages.run(jsc, "influence/cells", todo.size()
-        + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
-        () -> jsc.parallelize(todo, todo.size()).map(r -> {
-          InfluenceWork.CellSpec cs = specList.get(r);
-          Object[] c = sh.value().get(cs.clean());
-          InfluenceWork.Setup s = su.get((Integer) c[0]).value();
-          InfluenceWork.Net net = (InfluenceWork.Net) c[1];
-          Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());
-          Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind, cfg.eps());
-          InfluenceWork.Retrain retrain = null;
-          if (cfg.retrain() && s.empirical) {
-            Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), net.seed(), cfg.symmetric())
-                .weights();
-            retrain = new InfluenceWork.Retrain(w0, recipe(cfg, cfg.optimizer(), InfluenceWork.modelInputs(s,
-                s.pixels)[0], w0, cfg.weightDecay()), net.seed());
-          }
-          InfluenceWork.CellFigures f = InfluenceWork.cell(s, net,
-              InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
-              (double[]) c[2], (int[]) c[3], k, (Influence.TargetSpec) c[4], net.seed(), retrain);
-          Object[] row = {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
-              f.spearman(), f.topkOverlap(), f.controlRandom(), f.topAttacked(), f.topAfter()};
+    List<Object[]> computed;
+    if (todo.isEmpty()) {
+      computed = List.of();
+    } else if (tile > 0) {
+      // Past the driver budget a cell's kernel does not fit a task: the cells run one after the
+      // other from here, each attack, kernel and factorisation spread over the executors.
+      computed = new ArrayList<>();
+      for (int r : todo) {
+        InfluenceWork.CellSpec cs = specList.get(r);
+        Object[] c = shared.get(cs.clean());
+        Broadcast<InfluenceWork.Setup> setup = su.get((Integer) c[0]);
+        String tag = config.models().get((Integer) c[0]).key() + "/seed=" + ((InfluenceWork.Net) c[1]).seed() + "/"
+            + cs.attack() + "/" + cs.intervention();
+        Object[] row = Stages.run(jsc, "influence/cell", "malleability cell " + tag + " in tiles",
+            () -> runCell(new TiledEngine(jsc, setup, tag), cfg, cs, c, setup.value(), k));
+        try {
           CellFiles.write(root + "/" + files[r], row, hadoop.value());
-          CellFiles.finished(failAfter);
-          return new Object[] {r, row};
-        }).collect());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        CellFiles.finished(failAfter);
+        computed.add(new Object[] {r, row});
+      }
+    } else {
+      computed = Stages.run(jsc, "influence/cells", todo.size()
+          + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
+          () -> jsc.parallelize(todo, todo.size()).map(r -> {
+            InfluenceWork.CellSpec cs = specList.get(r);
+            Object[] c = sh.value().get(cs.clean());
+            Object[] row = runCell(InfluenceWork.LOCAL, cfg, cs, c, su.get((Integer) c[0]).value(), k);
+            CellFiles.write(root + "/" + files[r], row, hadoop.value());
+            CellFiles.finished(failAfter);
+            return new Object[] {r, row};
+          }).collect());
+    }
     sh.unpersist(false);
     hadoop.unpersist(false);
     for (Object[] done : computed) {
@@ -682,6 +826,89 @@ public final class InfluenceJob {
       out.add(full);
     }
     return out;
+  }
+
+  /**
+   * One malleability cell: row (model, attack, intervention, seed, flip_rate, spearman,
+   * topk_overlap, control_random, top-k attacked pixels, their influences after). {@code c} is the
+   * clean run's shared entry (model index, network, totals, ranking, target spec).
+   */
+  private static Object[] runCell(InfluenceWork.Engine engine, Config cfg, InfluenceWork.CellSpec cs, Object[] c,
+      InfluenceWork.Setup s, int k) {
+    InfluenceWork.Net net = (InfluenceWork.Net) c[1];
+    Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());
+    Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind, cfg.eps());
+    InfluenceWork.Retrain retrain = null;
+    if (cfg.retrain() && s.empirical) {
+      Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), net.seed(), cfg.symmetric())
+          .weights();
+      retrain = new InfluenceWork.Retrain(w0, recipe(cfg, cfg.optimizer(), InfluenceWork.modelInputs(s,
+          s.pixels)[0], w0, cfg.weightDecay()), net.seed());
+    }
+    InfluenceWork.CellFigures f = InfluenceWork.cell(engine, s, net,
+        InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
+        (double[]) c[2], (int[]) c[3], k, (Influence.TargetSpec) c[4], net.seed(), retrain);
+    return new Object[] {s.model.key(), cs.attack(), cs.intervention(), net.seed(), f.flipRate(),
+        f.spearman(), f.topkOverlap(), f.controlRandom(), f.topAttacked(), f.topAfter()};
+  }
+
+  /**
+   * A malleability cell's recomputations past the driver budget, driven from the driver: the
+   * attacks in tasks over chunks of examples, then the kernel of the perturbed data, its tiled
+   * factorisation and the influence totals across the executors.
+   */
+  private final class TiledEngine implements InfluenceWork.Engine {
+    private final JavaSparkContext jsc;
+    private final Broadcast<InfluenceWork.Setup> setup;
+    private final String tag;
+
+    TiledEngine(JavaSparkContext jsc, Broadcast<InfluenceWork.Setup> setup, String tag) {
+      this.jsc = jsc;
+      this.setup = setup;
+      this.tag = tag;
+    }
+
+    @Override
+    public Matrix perturbed(InfluenceWork.Setup s, InfluenceWork.Net net, int[] examples, Attacks.Kind attack,
+        Attacks.Params params, long seed) {
+      if (attack == null) {
+        return InfluenceWork.perturbed(s, net, examples, null, params, seed); // random signs: no gradient
+      }
+      int chunks = Math.max(1, Math.min(examples.length, 4 * jsc.defaultParallelism()));
+      List<int[]> parts = new ArrayList<>();
+      for (int q = 0; q < chunks; q++) {
+        parts.add(Arrays.copyOfRange(examples, (int) ((long) q * examples.length / chunks),
+            (int) ((long) (q + 1) * examples.length / chunks)));
+      }
+      Broadcast<InfluenceWork.Setup> su = setup;
+      List<Matrix> rows = jsc.parallelize(parts, chunks)
+          .map(ex -> InfluenceWork.perturbedRows(su.value(), net, ex, attack, params, seed)).collect();
+      Matrix p = s.pixels.copy();
+      int d = p.cols();
+      for (int q = 0; q < chunks; q++) {
+        int[] ex = parts.get(q);
+        Matrix m = rows.get(q);
+        for (int r = 0; r < ex.length; r++) {
+          System.arraycopy(m.data(), r * d, p.data(), ex[r] * d, d);
+        }
+      }
+      return p;
+    }
+
+    @Override
+    public double[] totals(InfluenceWork.Setup s, Matrix trainPixels, int[] keep, Matrix w,
+        Influence.TargetSpec spec) {
+      Matrix p = keep == null ? trainPixels : trainPixels.selectRows(keep);
+      Matrix y = keep == null ? s.y : s.y.selectRows(keep);
+      Matrix[] z = InfluenceWork.modelInputs(s, p);
+      Tiled t = tiled(jsc, z[0], z[1], y, s.empirical ? w : null, tag, false);
+      Columns cols = Columns.tiled(t.influence(), spec);
+      try {
+        return cols.totals();
+      } finally {
+        cols.release();
+      }
+    }
   }
 
   /**
@@ -825,11 +1052,11 @@ public final class InfluenceJob {
     int mi = config.models().indexOf(Model.ATTN);
     int n = cleans.get(0).totals.length;
     boolean on = config.transductive() == Switch.ON
-        || (config.transductive() == Switch.AUTO && n <= TRANSDUCTIVE_AUTO_MAX);
+        || (config.transductive() == Switch.AUTO && n <= TRANSDUCTIVE_AUTO_MAX && tile == 0);
     if (mi < 0 || !on) {
       if (mi >= 0) {
-        LOG.info("transductive LOO skipped ({} with n = {}; auto runs it up to n = {})", config.transductive(), n,
-            TRANSDUCTIVE_AUTO_MAX);
+        LOG.info("transductive LOO skipped ({} with n = {}; auto runs it up to n = {} when the kernel fits"
+            + " --max-driver-mb)", config.transductive(), n, TRANSDUCTIVE_AUTO_MAX);
       }
       return null;
     }
@@ -916,10 +1143,10 @@ public final class InfluenceJob {
       List<Broadcast<InfluenceWork.Setup>> setups, List<Clean> cleans, RunOutput output, Trainer.Loss loss) {
     int n = cleans.get(0).totals.length;
     boolean on = config.retrainLoo() == Switch.ON
-        || (config.retrainLoo() == Switch.AUTO && n <= RETRAIN_LOO_AUTO_MAX);
+        || (config.retrainLoo() == Switch.AUTO && n <= RETRAIN_LOO_AUTO_MAX && tile == 0);
     if (!on) {
-      LOG.info("network-retraining LOO skipped ({} with n = {}; auto runs it up to n = {})", config.retrainLoo(), n,
-          RETRAIN_LOO_AUTO_MAX);
+      LOG.info("network-retraining LOO skipped ({} with n = {}; auto runs it up to n = {} when the kernel fits"
+          + " --max-driver-mb)", config.retrainLoo(), n, RETRAIN_LOO_AUTO_MAX);
       return null;
     }
     Config cfg = config;
@@ -1032,9 +1259,20 @@ public final class InfluenceJob {
     for (int mi = 0; mi < inputs.size(); mi++) {
       ModelInputs in = inputs.get(mi);
       String model = in.model().key();
-      var h = org.ntkstudy.spark.AnalyticReference.of(jsc, in, Math.min(in.train().rows(), 1024), "influence/dual");
-      Matrix f = DriverBlas.allCores(jsc, () -> KernelRidge.predict(h.test(),
-          KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
+      Matrix f;
+      double krrAlignment;
+      if (tile > 0) {
+        Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), null, model + "/dual", true);
+        f = t.influence().predict(t.kCross());
+        krrAlignment = t.alignment();
+        t.influence().release();
+      } else {
+        var h = org.ntkstudy.spark.AnalyticReference.of(jsc, in, Math.min(in.train().rows(), 1024),
+            "influence/dual");
+        f = DriverBlas.allCores(jsc, () -> KernelRidge.predict(h.test(),
+            KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
+        krrAlignment = TrainingRun.alignment(h.train(), data.train().targets());
+      }
       double mse = 0;
       Matrix yt = data.test().targets();
       for (int q = 0; q < f.data().length; q++) {
@@ -1048,7 +1286,7 @@ public final class InfluenceJob {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("krr_test_mse", mse);
       row.put("krr_test_accuracy", TrainingRun.accuracy(f, yt));
-      row.put("krr_alignment", TrainingRun.alignment(h.train(), data.train().targets()));
+      row.put("krr_alignment", krrAlignment);
       row.put("net_test_accuracy", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testAccuracy).toArray()));
       row.put("net_test_loss", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.testLoss).toArray()));
       row.put("net_alignment_T", WidthSweepJob.interval(mine.stream().mapToDouble(c -> c.alignment).toArray()));

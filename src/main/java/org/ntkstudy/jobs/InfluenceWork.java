@@ -89,6 +89,32 @@ final class InfluenceWork {
    */
   record Retrain(Matrix w0, TrainingRun.Recipe recipe, long seed) implements Serializable {}
 
+  /**
+   * How a cell recomputes: {@link #LOCAL} inside one Spark task (the kernel fits a task), or
+   * driven from the driver with every step spread over the executors (the tiled path past
+   * {@code --max-driver-mb}).
+   */
+  interface Engine {
+    /** As {@link InfluenceWork#perturbed}. */
+    Matrix perturbed(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params, long seed);
+
+    /** As {@link InfluenceWork#totals}. */
+    double[] totals(Setup s, Matrix trainPixels, int[] keep, Matrix w, Influence.TargetSpec spec);
+  }
+
+  /** Everything in the calling thread. */
+  static final Engine LOCAL = new Engine() {
+    @Override
+    public Matrix perturbed(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params, long seed) {
+      return InfluenceWork.perturbed(s, net, examples, attack, params, seed);
+    }
+
+    @Override
+    public double[] totals(Setup s, Matrix trainPixels, int[] keep, Matrix w, Influence.TargetSpec spec) {
+      return InfluenceWork.totals(s, trainPixels, keep, w, spec);
+    }
+  };
+
   /** The figures of one cell (NaN where a figure does not apply). */
   record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated,
       Matrix topAttacked, double[] topAfter) implements Serializable {}
@@ -133,9 +159,22 @@ final class InfluenceWork {
    */
   static Matrix perturbed(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params, long seed) {
     Matrix p = s.pixels.copy();
-    InputChain chain = attack == null ? null : chain(s, net);
+    Matrix q = perturbedRows(s, net, examples, attack, params, seed);
     int d = p.cols();
-    for (int j : examples) {
+    for (int r = 0; r < examples.length; r++) {
+      System.arraycopy(q.data(), r * d, p.data(), examples[r] * d, d);
+    }
+    return p;
+  }
+
+  /** The perturbed pixels of {@code examples} alone (one row each, in that order), as {@link #perturbed}. */
+  static Matrix perturbedRows(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params,
+      long seed) {
+    int d = s.pixels.cols();
+    Matrix out = new Matrix(examples.length, d);
+    InputChain chain = attack == null ? null : chain(s, net);
+    for (int r = 0; r < examples.length; r++) {
+      int j = examples[r];
       double[] p0 = Arrays.copyOfRange(s.pixels.data(), j * d, (j + 1) * d);
       long exampleSeed = seed * 1_000_003L + j;
       double[] q;
@@ -146,9 +185,9 @@ final class InfluenceWork {
         double[] x0 = Arrays.copyOfRange(s.x.data(), j * d, (j + 1) * d);
         q = Attacks.perturb(attack, params, chain, p0, yj, x0, exampleSeed);
       }
-      System.arraycopy(q, 0, p.data(), j * d, d);
+      System.arraycopy(q, 0, out.data(), r * d, d);
     }
-    return p;
+    return out;
   }
 
   /**
@@ -157,15 +196,22 @@ final class InfluenceWork {
    */
   static CellFigures cell(Setup s, Net net, Intervention intervention, Attacks.Kind attack, Attacks.Params params,
       double[] before, int[] ranking, int k, Influence.TargetSpec spec, long seed, Retrain retrain) {
+    return cell(LOCAL, s, net, intervention, attack, params, before, ranking, k, spec, seed, retrain);
+  }
+
+  /** {@link #cell} with the recomputations done by {@code engine}. */
+  static CellFigures cell(Engine engine, Setup s, Net net, Intervention intervention, Attacks.Kind attack,
+      Attacks.Params params, double[] before, int[] ranking, int k, Influence.TargetSpec spec, long seed,
+      Retrain retrain) {
     int n = s.n();
     int[] top = Arrays.copyOf(ranking, k);
     switch (intervention) {
       case TRANSFORMED, ADVERSARIAL -> {
         int[] attacked = intervention == Intervention.TRANSFORMED ? top : allIndices(n);
-        Matrix pa = perturbed(s, net, attacked, attack, params, seed);
-        Matrix pc = perturbed(s, net, attacked, null, params, seed);
-        double[] after = totals(s, pa, null, weights(s, net, pa, null, retrain), spec);
-        double[] control = totals(s, pc, null, weights(s, net, pc, null, retrain), spec);
+        Matrix pa = engine.perturbed(s, net, attacked, attack, params, seed);
+        Matrix pc = engine.perturbed(s, net, attacked, null, params, seed);
+        double[] after = engine.totals(s, pa, null, weights(s, net, pa, null, retrain), spec);
+        double[] control = engine.totals(s, pc, null, weights(s, net, pc, null, retrain), spec);
         double[] topAfter = new double[k];
         for (int q = 0; q < k; q++) {
           topAfter[q] = after[top[q]];
@@ -191,7 +237,7 @@ final class InfluenceWork {
         if (keep.length == 0) {
           throw new IllegalStateException("curating removes every training example (k = n = " + n + ")");
         }
-        double[] afterKept = totals(s, s.pixels, keep, weights(s, net, s.pixels, keep, retrain), spec);
+        double[] afterKept = engine.totals(s, s.pixels, keep, weights(s, net, s.pixels, keep, retrain), spec);
         // Figures in the survivors' index space: before restricted to them, and the next k.
         double[] beforeKept = new double[keep.length];
         for (int q = 0; q < keep.length; q++) {

@@ -141,6 +141,55 @@ public final class TiledInfluence {
     return new TiledInfluence(jsc, grid, cols, jsc.broadcast(pt), alpha, diagonal, lambda);
   }
 
+  /**
+   * The kernel–target alignment ⟨K, YYᵀ⟩_F / (‖K‖_F ‖YYᵀ‖_F) (as TrainingRun.alignment) from K's
+   * lower row strips, without K on the driver.
+   */
+  public static double alignment(JavaSparkContext jsc, JavaRDD<TiledCholesky.Strip> k, BlockGrid grid, Matrix y) {
+    Broadcast<Matrix> yb = jsc.broadcast(y);
+    try {
+      int c = y.cols();
+      double[] sums = k.map(s -> {
+        double[] ya = yb.value().data();
+        int i = s.index();
+        int ri = grid.blockRows(i);
+        int si = grid.blockStart(i);
+        double dot = 0;
+        double sq = 0;
+        for (int j = 0; j <= i; j++) {
+          int rj = grid.blockRows(j);
+          int sj = grid.blockStart(j);
+          double weight = i == j ? 1 : 2; // an off-diagonal tile stands for its mirror image too
+          double[] t = s.tiles()[j];
+          double tileDot = 0;
+          double tileSq = 0;
+          for (int col = 0; col < rj; col++) {
+            for (int r = 0; r < ri; r++) {
+              double v = t[col * ri + r];
+              double yy = 0;
+              for (int q = 0, a = (si + r) * c, b = (sj + col) * c; q < c; q++) {
+                yy += ya[a + q] * ya[b + q];
+              }
+              tileDot += v * yy;
+              tileSq += v * v;
+            }
+          }
+          dot += weight * tileDot;
+          sq += weight * tileSq;
+        }
+        return new double[] {dot, sq};
+      }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+      Matrix yty = Blas.multiplyTransposeLeft(y, y); // ‖YYᵀ‖_F = ‖YᵀY‖_F
+      double yyNorm = 0;
+      for (double v : yty.data()) {
+        yyNorm += v * v;
+      }
+      return sums[0] / (Math.sqrt(sums[1]) * Math.sqrt(yyNorm));
+    } finally {
+      yb.destroy();
+    }
+  }
+
   public int n() {
     return grid.n();
   }

@@ -152,6 +152,94 @@ class InfluenceJobTest {
     assertEquals((double) flips / kk, curated.getDouble(curated.fieldIndex("flip_rate")), 0.0);
   }
 
+  /** The job with a driver budget of {@code maxDriverBytes} and tiles of {@code block}. */
+  static InfluenceJob.Config budgeted(DatasetSpec spec, Path out, String trainDir, InfluenceJob.KernelKind kernel,
+      List<String> interventions, long maxDriverBytes, int block) {
+    return new InfluenceJob.Config(spec, out.toString(), false, true, maxDriverBytes, List.of(Model.RELU, Model.ATTN),
+        List.of(Attacks.Kind.FGSM), interventions, 1e-3, kernel, Influence.Target.OUTPUT, trainDir, 16, 0.01,
+        Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        InfluenceJob.Switch.AUTO, InfluenceJob.Switch.AUTO, 1000, block);
+  }
+
+  @Test
+  void pastTheDriverBudgetTheTiledFactorisationGivesTheDriversResults(@TempDir Path dir) throws Exception {
+    DatasetSpec spec = spec(dir);
+    SparkSession spark = SparkTestSession.get();
+    TrainJob.Config tc = new TrainJob.Config(spec, dir.resolve("train").toString(), false,
+        List.of(Model.RELU, Model.ATTN), List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2,
+        TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, 0);
+    String trainDir = new TrainJob(tc).run(spark).out().toString();
+    // n = 40, n* = 12: K + lambda I and its inverse take 25 KiB; 30,000 bytes leave room only for the tiles.
+    for (InfluenceJob.KernelKind kernel : InfluenceJob.KernelKind.values()) {
+      List<String> ivs = kernel == InfluenceJob.KernelKind.EMPIRICAL ? List.of("transformed", "curated")
+          : List.of("curated");
+      InfluenceJob.Result driver = new InfluenceJob(budgeted(spec, dir.resolve("driver-" + kernel), trainDir, kernel,
+          ivs, 1L << 30, 16)).run(spark);
+      InfluenceJob.Result tiled = new InfluenceJob(budgeted(spec, dir.resolve("tiled-" + kernel), trainDir, kernel,
+          ivs, 30_000, 16)).run(spark);
+      assertTrue(((String) driver.summary().get("factorisation")).contains("on the driver"));
+      assertEquals("tiled Cholesky + triangular inverse across the executors (16 x 16 tiles)",
+          tiled.summary().get("factorisation"));
+
+      String order = "model, seed, train_index, test_index";
+      List<Row> a = spark.read().parquet(driver.out() + "/influence.parquet").orderBy(order.split(", ")[0],
+          "seed", "train_index", "test_index").collectAsList();
+      List<Row> b = spark.read().parquet(tiled.out() + "/influence.parquet").orderBy(order.split(", ")[0],
+          "seed", "train_index", "test_index").collectAsList();
+      assertEquals(2 * 2 * 40 * 12, a.size());
+      assertEquals(a.size(), b.size());
+      double max = a.stream().mapToDouble(r -> Math.abs(r.getDouble(r.fieldIndex("influence")))).max().orElseThrow();
+      for (int q = 0; q < a.size(); q++) {
+        Row x = a.get(q);
+        Row y = b.get(q);
+        for (String f : List.of("model", "seed", "train_index", "source_index", "label", "test_index")) {
+          assertEquals(x.get(x.fieldIndex(f)), y.get(y.fieldIndex(f)), f);
+        }
+        assertEquals(x.getDouble(x.fieldIndex("influence")), y.getDouble(y.fieldIndex("influence")), 1e-9 * max,
+            kernel + " " + x);
+      }
+      // The malleability cells ran in tiles from the driver, and give the same figures.
+      List<Row> ma = spark.read().parquet(driver.out() + "/malleability.parquet")
+          .orderBy("model", "attack", "intervention", "seed").collectAsList();
+      List<Row> mb = spark.read().parquet(tiled.out() + "/malleability.parquet")
+          .orderBy("model", "attack", "intervention", "seed").collectAsList();
+      assertEquals(2 * 2 * ivs.size(), ma.size());
+      assertEquals(ma.size(), mb.size());
+      for (int q = 0; q < ma.size(); q++) {
+        for (String f : List.of("flip_rate", "spearman", "topk_overlap", "control_random", "control_noise_floor")) {
+          Row x = ma.get(q);
+          Row y = mb.get(q);
+          if (x.isNullAt(x.fieldIndex(f))) {
+            assertTrue(y.isNullAt(y.fieldIndex(f)), f);
+          } else {
+            assertEquals(x.getDouble(x.fieldIndex(f)), y.getDouble(y.fieldIndex(f)), 1e-9, kernel + " " + f + " " + x);
+          }
+        }
+      }
+      // The dual table: kernel ridge with H_inf and the networks' Theta_T alignment, both ways.
+      Map<?, ?> da = (Map<?, ?>) ((Map<?, ?>) driver.summary().get("dual")).get("table");
+      Map<?, ?> db = (Map<?, ?>) ((Map<?, ?>) tiled.summary().get("dual")).get("table");
+      for (String model : List.of("relu", "attn")) {
+        Map<?, ?> ra = (Map<?, ?>) da.get(model);
+        Map<?, ?> rb = (Map<?, ?>) db.get(model);
+        for (String f : List.of("krr_test_mse", "krr_test_accuracy", "krr_alignment")) {
+          assertEquals((Double) ra.get(f), (Double) rb.get(f), 1e-9 * Math.abs((Double) ra.get(f)), model + " " + f);
+        }
+        Map<?, ?> aa = (Map<?, ?>) ra.get("net_alignment_T");
+        Map<?, ?> ab = (Map<?, ?>) rb.get("net_alignment_T");
+        assertEquals((Double) aa.get("mean"), (Double) ab.get("mean"), 1e-12, model + " alignment");
+      }
+      // The analyses that need the whole kernel in one task are skipped past the budget.
+      assertTrue(driver.summary().containsKey("transductive"));
+      assertTrue(!tiled.summary().containsKey("transductive"));
+    }
+    // Past even the tiled path's needs: a clear error, nothing written.
+    UserInputException e = assertThrows(UserInputException.class, () -> new InfluenceJob(budgeted(spec,
+        dir.resolve("none"), trainDir, InfluenceJob.KernelKind.EMPIRICAL, List.of("curated"), 10_000, 16)).run(spark));
+    assertTrue(e.getMessage().contains("even with the tiled factorisation") && e.getMessage().contains("--max-driver-mb"),
+        e.getMessage());
+  }
+
   @Test
   void missingTrainedNetworksAreAClearError(@TempDir Path dir) {
     DatasetSpec spec = spec(dir);
