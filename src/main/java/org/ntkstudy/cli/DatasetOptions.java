@@ -16,7 +16,7 @@ public final class DatasetOptions {
   String data;
 
   @Option(names = "--test-data", paramLabel = "URI",
-      description = "the test table (table only; default: the last 20% of --data)")
+      description = "the test table (table only; default: the last 20%% of --data)")
   String testData;
 
   @Option(names = "--n", defaultValue = "2000", description = "training examples (default: ${DEFAULT-VALUE})")
