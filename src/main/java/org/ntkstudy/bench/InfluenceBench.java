@@ -21,7 +21,13 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.TransductiveLoo;
 import org.ntkstudy.report.Provenance;
+import org.apache.spark.api.java.JavaRDD;
 import org.ntkstudy.spark.AnalyticReference;
+import org.ntkstudy.spark.BlockGrid;
+import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.NtkBlockKernels;
+import org.ntkstudy.spark.TiledCholesky;
+import org.ntkstudy.spark.TiledInfluence;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.SparkSessions;
@@ -35,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * the totals collected) against its own building blocks measured alone on the same matrices — one
  * Cholesky (dpotrf), one inverse (dpotri), one test×train GEMM K* B — with the driver's LAPACK on
  * every core for both; and n naive kernel-ridge refits at a smaller n, for the record.
+ *
+ * <p>{@code bench --suite tiled}: the same past the driver budget, the tiled factorisation across
+ * the executors against the driver's path ({@link #tiled}).
  *
  * <p>{@code bench --suite transductive}: the exact transductive LOO of attn (every refit with
  * example i removed from the context) in local[1] and local[2], one BLAS thread per task in both,
@@ -189,6 +198,137 @@ public final class InfluenceBench {
         """, n, nt, y.cols(), config.repeats(), tOurs, tBlocks, GramBench.median(chol), GramBench.median(inv),
         GramBench.median(gemm), tOurs / tBlocks, TARGET_VS_BLOCKS, s.get("influence_vs_blocks_status"), nn, tNaive,
         tClosedSmall, err);
+    return new Result(s, report);
+  }
+
+  /**
+   * {@code bench --suite tiled}: the influence past the driver budget — the tiled Cholesky, inverse
+   * and columns across the executors ({@link TiledInfluence}, tiles of {@code tile}) — against the
+   * driver's path on the same H∞ (LAPACK on every core, then the columns on the executors), both
+   * to the n totals; and the driver path's building blocks alone. K's blocks are computed and
+   * cached before either clock starts.
+   */
+  public Result tiled(SparkSession spark, int tile) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RunOutput output = config.out() == null ? null
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    StudyData data = Stages.run(jsc, "bench/data", "load " + config.data().dataset(),
+        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
+    int n = data.train().n();
+    int nt = data.test().n();
+    ModelInputs in = ModelInputs.of(jsc, Model.RELU, data.train().inputs(), data.test().inputs(), 1024);
+    AnalyticReference h = AnalyticReference.of(jsc, in, tile, "bench");
+    Matrix k = h.train();
+    Matrix kc = h.test();
+    Matrix y = data.train().targets();
+    double lambda = config.lambda();
+    Influence.TargetSpec spec = Influence.TargetSpec.of(Influence.Target.MARGIN, data.test().targets(),
+        Blas.multiply(kc, new Matrix(n, y.cols())));
+    BlockedRows rows = BlockedRows.broadcast(jsc, in.train(), tile);
+    BlockGrid grid = rows.grid();
+    JavaRDD<TiledCholesky.Strip> strips = TiledCholesky.lowerStrips(rows.symmetricBlocks(
+        NtkBlockKernels.analytic(), 0), grid).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    strips.count();
+
+    List<Double> tiled = new ArrayList<>();
+    List<Double> tiledFactor = new ArrayList<>();
+    List<Double> driver = new ArrayList<>();
+    List<Double> blocks = new ArrayList<>();
+    double maxRel = 0;
+    for (int r = 0; r < config.repeats(); r++) {
+      long t0 = System.nanoTime();
+      TiledInfluence ti = TiledInfluence.of(jsc, strips, grid, y, kc, lambda, null);
+      tiledFactor.add((System.nanoTime() - t0) / 1e9);
+      InfluenceJob.Columns tc = InfluenceJob.Columns.tiled(ti, spec);
+      double[] a;
+      try {
+        a = tc.totals();
+      } finally {
+        tc.release();
+      }
+      tiled.add((System.nanoTime() - t0) / 1e9);
+
+      Matrix kOwn = k.copy();
+      long d0 = System.nanoTime();
+      Influence inf = DriverBlas.allCores(jsc, () -> Influence.ofInPlace(kOwn, y, lambda));
+      InfluenceJob.Columns dc = InfluenceJob.Columns.of(jsc, inf, kc, spec, tile);
+      double[] b;
+      try {
+        b = dc.totals();
+      } finally {
+        dc.release();
+      }
+      driver.add((System.nanoTime() - d0) / 1e9);
+      double maxB = 0;
+      double diff = 0;
+      for (int i = 0; i < n; i++) {
+        maxB = Math.max(maxB, Math.abs(b[i]));
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      }
+      maxRel = Math.max(maxRel, diff / maxB);
+
+      double[] m = k.data().clone();
+      for (int i = 0; i < n; i++) {
+        m[i * n + i] += lambda;
+      }
+      intW info = new intW(0);
+      blocks.add(DriverBlas.allCores(jsc, () -> {
+        long s0 = System.nanoTime();
+        Blas.lapack().dpotrf("L", n, m, n, info);
+        Blas.lapack().dpotri("L", n, m, n, info);
+        Blas.multiplyTransposed(kc, new Matrix(n, n, m));
+        return (System.nanoTime() - s0) / 1e9;
+      }));
+      LOG.info(String.format(Locale.ROOT, "round %d: tiled %.3f s (factor + inverse + P %.3f s); driver path %.3f s;"
+          + " building blocks %.3f s; max |dI_i|/max|I_i| %.1e", r + 1, tiled.get(r), tiledFactor.get(r),
+          driver.get(r), blocks.get(r), diff / maxB));
+    }
+    strips.unpersist(false);
+    rows.release();
+    double tTiled = GramBench.median(tiled);
+    double tDriver = GramBench.median(driver);
+    double tBlocks = GramBench.median(blocks);
+    double flops = 2.0 / 3.0 * n * (double) n * n + 2.0 * nt * (double) n * n;
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("suite", "tiled");
+    s.put("n", n);
+    s.put("n_test", nt);
+    s.put("tile", tile);
+    s.put("strips", grid.numBlocks());
+    s.put("lambda", lambda);
+    s.put("repeats", config.repeats());
+    s.put("tiled_s", tTiled);
+    s.put("tiled_runs_s", tiled);
+    s.put("tiled_factor_s", GramBench.median(tiledFactor));
+    s.put("driver_s", tDriver);
+    s.put("driver_runs_s", driver);
+    s.put("blocks_s", tBlocks);
+    s.put("tiled_vs_driver", tTiled / tDriver);
+    s.put("tiled_vs_blocks", tTiled / tBlocks);
+    s.put("tiled_gflops", flops / tTiled / 1e9);
+    s.put("tiled_vs_driver_max_rel_error", maxRel);
+    Map<String, Object> defs = new LinkedHashMap<>();
+    defs.put("tiled_s", "TiledInfluence.of (tiled Cholesky, inverse, M Y, P = K* M^T, transpose, alpha, diag B)"
+        + " + the influence columns + totals, from K's cached row strips; median");
+    defs.put("driver_s", "the influence job's driver path: Influence.of (dpotrf + dpotri, all cores) + the columns on"
+        + " the executors + totals; median");
+    defs.put("blocks_s", "dpotrf + dpotri + K* B GEMM alone on the driver, all cores; median");
+    defs.put("tiled_gflops", "(2/3 n^3 + 2 n* n^2) / tiled_s");
+    s.put("definitions", defs);
+    s.put("provenance", Provenance.of(spark, Map.of("suite", "tiled", "n", n, "n_test", nt, "tile", tile), 0));
+    if (output != null) {
+      output.writeJson("summary.json", s);
+      output.commit();
+    }
+    String report = String.format(Locale.ROOT, """
+        tiled influence past the driver budget, n = %d, n* = %d, %d x %d tiles (%d strips), H_inf on Fashion-MNIST,
+        median of %d
+          tiled (executors)                         %8.3f s  (%.1f GFLOP/s)
+          driver path (LAPACK all cores + columns)  %8.3f s
+          building blocks alone (dpotrf+dpotri+GEMM) %7.3f s
+          ratio tiled / driver %.2f, tiled / blocks %.2f; max |dI_i|/max|I_i| = %.1e
+        """, n, nt, tile, tile, grid.numBlocks(), config.repeats(), tTiled, flops / tTiled / 1e9, tDriver, tBlocks,
+        tTiled / tDriver, tTiled / tBlocks, maxRel);
     return new Result(s, report);
   }
 

@@ -56,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--suite", defaultValue = "gram",
       description = "gram (G = XX^T and eigenvalues: the spectrum job's kernels) | ntk (empirical NTK blocks"
           + " against NumPy's DGEMM rate) | train (one epoch of the paper recipe; use --n 10000 --width 4096)"
-          + " | influence (closed-form LOO against its building blocks; use --n 4000) | transductive (attn's"
+          + " | influence (closed-form LOO against its building blocks; use --n 4000) | tiled (the influence's"
+          + " tiled factorisation across the executors against the driver's; use --n 8000) | transductive (attn's"
           + " transductive LOO in local[1] and local[2]; use --n 2000)"
           + " (default: ${DEFAULT-VALUE})")
   String suite;
@@ -78,6 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
       DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("all").validate();
       InfluenceBench.Config config = new InfluenceBench.Config(spec, naiveN, repeats, 1e-3, out, overwrite);
       return Cli.withSpark("bench", spark -> System.out.println(new InfluenceBench(config).run(spark).report()));
+    }
+    if (suite.equals("tiled")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("all").validate();
+      InfluenceBench.Config config = new InfluenceBench.Config(spec, naiveN, repeats, 1e-3, out, overwrite);
+      return Cli.withSpark("bench", spark -> System.out.println(new InfluenceBench(config).tiled(spark, block)
+          .report()));
     }
     if (suite.equals("transductive")) {
       DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("0,6").validate();
@@ -102,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       return Cli.withSpark("bench", spark -> System.out.println(new TrainBench(config).run(spark).report()));
     }
     if (!suite.equals("gram")) {
-      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk, train, influence or transductive, got '"
+      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk, train, influence, tiled or transductive, got '"
           + suite + "'");
     }
     DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();

@@ -30,11 +30,12 @@ import scala.Tuple2;
  *
  * <pre>
  *   Cholesky  A = L Lᵀ:   step k broadcasts finished strip k; every strip i &gt; k forms
- *                         L_ik = (A_ik − Σ_{l&lt;k} L_il L_klᵀ) L_kk^{-T}        (k GEMMs, one TRSM),
- *                         and strip k+1 its diagonal L_ii = chol(A_ii − Σ_{l&lt;i} L_il L_ilᵀ);
- *   inverse   M = L^{-1}: step k broadcasts finished strip k of M; every strip i &gt; k adds
- *                         S_ij += L_ik M_kj (j ≤ k), and strip k+1 finishes
- *                         M_ij = −L_ii^{-1} S_ij (j &lt; i),  M_ii = L_ii^{-1}.
+ *                         L_ik = (A_ik − Σ_{l&lt;k} L_il L_klᵀ) L_kk^{-T}   (k GEMMs, one TRSM)
+ *                         and D_i −= L_ik L_ikᵀ (one SYRK; D_i starts as A_ii), and strip k+1
+ *                         its diagonal L_ii = chol(D_i);
+ *   inverse   M = L^{-1}: step k broadcasts finished strip k of M; every strip i &gt; k forms
+ *                         W = L_ii^{-1} L_ik (one TRSM) and S'_ij += W M_kj (j ≤ k), and strip
+ *                         k+1 finishes M_ij = −S'_ij (j &lt; i),  M_ii = L_ii^{-1}.
  * </pre>
  *
  * Each costs n³/3 flops, like LAPACK's dpotrf and dtrtri; per step every active strip does the
@@ -52,7 +53,10 @@ public final class TiledCholesky {
     final int index;
     /** Row strip: tiles (index, 0..index). Column strip: tiles (index + q, index), q = 0, 1, …. */
     final double[][] tiles;
-    /** Inverse only: S_{index, j} (j &lt; index) while accumulating; null otherwise. */
+    /**
+     * While a strip is unfinished: the Cholesky's running diagonal D_i (one tile), or the
+     * inverse's accumulators S'_{index, j}; null otherwise.
+     */
     final double[][] work;
 
     Strip(int index, double[][] tiles, double[][] work) {
@@ -248,7 +252,12 @@ public final class TiledCholesky {
     return new Strip(0, t, null);
   }
 
-  /** Step k of the factorisation on strip i &gt; k: L_ik, and for i = k + 1 also L_ii. */
+  /**
+   * Step k of the factorisation on strip i &gt; k: L_ik, and the running diagonal
+   * D_i = A_ii − Σ_{l≤k} L_il L_ilᵀ (kept in {@link Strip#work}), factorised when i = k + 1. The
+   * diagonal's updates are spread over the steps, so the strip that finishes does no more work
+   * than the others.
+   */
   private static Strip panel(Strip s, Strip lk, int k, BlockGrid grid, double shift) {
     BLAS blas = Blas.blas();
     int i = s.index;
@@ -261,14 +270,13 @@ public final class TiledCholesky {
     }
     blas.dtrsm("R", "L", "T", "N", ri, rk, 1.0, lk.tiles[k], 0, rk, c, 0, ri);
     t[k] = c;
+    double[] d = (s.work == null ? s.tiles[i] : s.work[0]).clone();
+    blas.dsyrk("L", "N", ri, rk, -1.0, c, 0, ri, 1.0, d, 0, ri);
     if (i == k + 1) {
-      double[] d = s.tiles[i].clone();
-      for (int l = 0; l < i; l++) {
-        blas.dsyrk("L", "N", ri, grid.blockRows(l), -1.0, t[l], 0, ri, 1.0, d, 0, ri);
-      }
       t[i] = choleskyDiagonal(d, ri, grid.blockStart(i), shift);
+      return new Strip(i, t, null);
     }
-    return new Strip(i, t, null);
+    return new Strip(i, t, new double[][] {d});
   }
 
   /** chol(d + shift·I) of one diagonal tile, in place in {@code d} (a fresh copy), strict upper triangle zeroed. */
@@ -287,34 +295,41 @@ public final class TiledCholesky {
     return d;
   }
 
-  /** Step k of the inverse on strip i &gt; k: S_ij += L_ik M_kj (j ≤ k); for i = k + 1 finishes M's strip i. */
+  /**
+   * Step k of the inverse on strip i &gt; k: W = L_ii^{-1} L_ik, then S'_ij += W M_kj (j ≤ k), so
+   * that S'_ij = L_ii^{-1} Σ_l L_il M_lj; for i = k + 1 finishes M's strip i. Each step costs the
+   * strip one TRSM and k + 1 GEMMs, the finishing one included.
+   */
   private static Strip accumulate(Strip s, Strip mk, int k, BlockGrid grid) {
     BLAS blas = Blas.blas();
     int i = s.index;
     int ri = grid.blockRows(i);
     int rk = grid.blockRows(k);
+    double[] w = s.tiles[k].clone();
+    blas.dtrsm("L", "L", "N", "N", ri, rk, 1.0, s.tiles[i], 0, ri, w, 0, ri);
     double[][] acc = new double[i][];
     for (int j = 0; j <= k; j++) {
       int rj = grid.blockRows(j);
       double[] prev = s.work == null ? null : s.work[j];
       acc[j] = prev == null ? new double[ri * rj] : prev.clone();
-      blas.dgemm("N", "N", ri, rj, rk, 1.0, s.tiles[k], 0, ri, mk.tiles[j], 0, rk, 1.0, acc[j], 0, ri);
+      blas.dgemm("N", "N", ri, rj, rk, 1.0, w, 0, ri, mk.tiles[j], 0, rk, 1.0, acc[j], 0, ri);
     }
     return i == k + 1 ? finishInverse(s, acc, grid) : new Strip(i, s.tiles, acc);
   }
 
-  /** M_ij = −L_ii^{-1} S_ij (j &lt; i) and M_ii = L_ii^{-1}: strip i of M (L's tiles dropped). */
+  /** M_ij = −S'_ij (j &lt; i) and M_ii = L_ii^{-1}: strip i of M (L's tiles dropped). */
   private static Strip finishInverse(Strip s, double[][] acc, BlockGrid grid) {
     int i = s.index;
     int ri = grid.blockRows(i);
-    double[] lii = s.tiles[i];
     double[][] m = new double[i + 1][];
     for (int j = 0; j < i; j++) {
       double[] x = acc[j]; // a fresh array of this step
-      Blas.blas().dtrsm("L", "L", "N", "N", ri, grid.blockRows(j), -1.0, lii, 0, ri, x, 0, ri);
+      for (int q = 0; q < x.length; q++) {
+        x[q] = -x[q];
+      }
       m[j] = x;
     }
-    double[] inv = lii.clone();
+    double[] inv = s.tiles[i].clone();
     intW info = new intW(0);
     Blas.lapack().dtrtri("L", "N", ri, inv, 0, Math.max(1, ri), info);
     if (info.val != 0) {

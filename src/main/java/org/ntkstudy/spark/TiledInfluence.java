@@ -29,6 +29,7 @@ import org.ntkstudy.math.Matrix;
  * dpotrf + dpotri + GEMM.
  */
 public final class TiledInfluence {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TiledInfluence.class);
   private final JavaSparkContext jsc;
   private final BlockGrid grid;
   private final JavaRDD<TiledCholesky.Strip> columns;
@@ -62,8 +63,11 @@ public final class TiledInfluence {
     if (kCross.cols() != n) {
       throw new IllegalArgumentException("test kernel has " + kCross.cols() + " columns, kernel " + n);
     }
+    long t0 = System.nanoTime();
     JavaRDD<TiledCholesky.Strip> l = TiledCholesky.factor(jsc, kStrips, grid, lambda, progress);
+    long t1 = System.nanoTime();
     JavaRDD<TiledCholesky.Strip> m = TiledCholesky.invert(jsc, l, grid, progress);
+    long t2 = System.nanoTime();
     int nt = grid.numBlocks();
     int c = y.cols();
     int ns = kCross.rows();
@@ -99,6 +103,7 @@ public final class TiledInfluence {
     }
     yb.destroy();
     kb.destroy();
+    long t3 = System.nanoTime();
 
     JavaRDD<TiledCholesky.Strip> cols = TiledCholesky.columns(m, grid).persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<double[][]> myb = jsc.broadcast(my);
@@ -138,6 +143,9 @@ public final class TiledInfluence {
     }
     myb.destroy();
     m.unpersist(false);
+    LOG.info(String.format(java.util.Locale.ROOT, "tiled influence, n = %d in %d strips: Cholesky %.2f s, inverse %.2f s,"
+        + " M Y and K* M^T %.2f s, transpose + alpha + diag(B) %.2f s", n, nt, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9));
     return new TiledInfluence(jsc, grid, cols, jsc.broadcast(pt), alpha, diagonal, lambda);
   }
 
