@@ -66,23 +66,36 @@ public final class InfluenceBench {
     this.config = config;
   }
 
-  /** The closed-form suite. */
-  public Result run(SparkSession spark) {
+  /** What both closed-form suites measure on: H∞ of Fashion-MNIST (relu inputs), targets and spec. */
+  private record Problem(JavaSparkContext jsc, RunOutput output, ModelInputs in, Matrix k, Matrix kc, Matrix y,
+      Influence.TargetSpec spec) {}
+
+  private Problem problem(SparkSession spark, int block) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RunOutput output = config.out() == null ? null
         : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     StudyData data = Stages.run(jsc, "bench/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
-    int n = data.train().n();
-    int nt = data.test().n();
     ModelInputs in = ModelInputs.of(jsc, Model.RELU, data.train().inputs(), data.test().inputs(), 1024);
-    AnalyticReference h = AnalyticReference.of(jsc, in, 1024, "bench");
-    Matrix k = h.train();
-    Matrix kc = h.test();
+    AnalyticReference h = AnalyticReference.of(jsc, in, block, "bench");
     Matrix y = data.train().targets();
-    double lambda = config.lambda();
     Influence.TargetSpec spec = Influence.TargetSpec.of(Influence.Target.MARGIN, data.test().targets(),
-        Blas.multiply(kc, new Matrix(n, y.cols())));
+        Blas.multiply(h.test(), new Matrix(y.rows(), y.cols())));
+    return new Problem(jsc, output, in, h.train(), h.test(), y, spec);
+  }
+
+  /** The closed-form suite. */
+  public Result run(SparkSession spark) {
+    Problem pr = problem(spark, 1024);
+    JavaSparkContext jsc = pr.jsc();
+    RunOutput output = pr.output();
+    Matrix k = pr.k();
+    Matrix kc = pr.kc();
+    Matrix y = pr.y();
+    Influence.TargetSpec spec = pr.spec();
+    int n = k.rows();
+    int nt = kc.rows();
+    double lambda = config.lambda();
 
     List<Double> ours = new ArrayList<>();
     List<Double> chol = new ArrayList<>();
@@ -92,36 +105,12 @@ public final class InfluenceBench {
     double[] check = null;
     for (int r = 0; r < config.repeats(); r++) {
       // Ours: exactly the influence job's path.
-      Matrix kOwn = k.copy(); // the job factorises its own K in place
-      long t0 = System.nanoTime();
-      Influence inf = DriverBlas.allCores(jsc, () -> Influence.ofInPlace(kOwn, y, lambda));
-      factorParts.add((System.nanoTime() - t0) / 1e9);
-      InfluenceJob.Columns cols = InfluenceJob.Columns.of(jsc, inf, kc, spec, 1024);
-      double[] totals;
-      try {
-        totals = cols.totals();
-      } finally {
-        cols.release();
-      }
-      ours.add((System.nanoTime() - t0) / 1e9);
-      check = totals;
+      double[] factorAndAll = new double[2];
+      check = driverPath(jsc, k, kc, y, spec, lambda, 1024, factorAndAll);
+      factorParts.add(factorAndAll[0]);
+      ours.add(factorAndAll[1]);
       // The building blocks alone, on the driver with every core.
-      double[] a = k.data().clone();
-      for (int i = 0; i < n; i++) {
-        a[i * n + i] += lambda;
-      }
-      intW info = new intW(0);
-      double[] times = DriverBlas.allCores(jsc, () -> {
-        long s0 = System.nanoTime();
-        Blas.lapack().dpotrf("L", n, a, n, info);
-        long s1 = System.nanoTime();
-        Blas.lapack().dpotri("L", n, a, n, info);
-        long s2 = System.nanoTime();
-        Matrix b = new Matrix(n, n, a);
-        Blas.multiplyTransposed(kc, b);
-        long s3 = System.nanoTime();
-        return new double[] {(s1 - s0) / 1e9, (s2 - s1) / 1e9, (s3 - s2) / 1e9};
-      });
+      double[] times = buildingBlocks(jsc, k, kc, lambda);
       chol.add(times[0]);
       inv.add(times[1]);
       gemm.add(times[2]);
@@ -209,21 +198,17 @@ public final class InfluenceBench {
    * cached before either clock starts.
    */
   public Result tiled(SparkSession spark, int tile) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = config.out() == null ? null
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
-    StudyData data = Stages.run(jsc, "bench/data", "load " + config.data().dataset(),
-        () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
-    int n = data.train().n();
-    int nt = data.test().n();
-    ModelInputs in = ModelInputs.of(jsc, Model.RELU, data.train().inputs(), data.test().inputs(), 1024);
-    AnalyticReference h = AnalyticReference.of(jsc, in, tile, "bench");
-    Matrix k = h.train();
-    Matrix kc = h.test();
-    Matrix y = data.train().targets();
+    Problem pr = problem(spark, tile);
+    JavaSparkContext jsc = pr.jsc();
+    RunOutput output = pr.output();
+    ModelInputs in = pr.in();
+    Matrix k = pr.k();
+    Matrix kc = pr.kc();
+    Matrix y = pr.y();
+    Influence.TargetSpec spec = pr.spec();
+    int n = k.rows();
+    int nt = kc.rows();
     double lambda = config.lambda();
-    Influence.TargetSpec spec = Influence.TargetSpec.of(Influence.Target.MARGIN, data.test().targets(),
-        Blas.multiply(kc, new Matrix(n, y.cols())));
     BlockedRows rows = BlockedRows.broadcast(jsc, in.train(), tile);
     BlockGrid grid = rows.grid();
     JavaRDD<TiledCholesky.Strip> strips = TiledCholesky.lowerStrips(rows.symmetricBlocks(
@@ -248,17 +233,9 @@ public final class InfluenceBench {
       }
       tiled.add((System.nanoTime() - t0) / 1e9);
 
-      Matrix kOwn = k.copy();
-      long d0 = System.nanoTime();
-      Influence inf = DriverBlas.allCores(jsc, () -> Influence.ofInPlace(kOwn, y, lambda));
-      InfluenceJob.Columns dc = InfluenceJob.Columns.of(jsc, inf, kc, spec, tile);
-      double[] b;
-      try {
-        b = dc.totals();
-      } finally {
-        dc.release();
-      }
-      driver.add((System.nanoTime() - d0) / 1e9);
+      double[] factorAndAll = new double[2];
+      double[] b = driverPath(jsc, k, kc, y, spec, lambda, tile, factorAndAll);
+      driver.add(factorAndAll[1]);
       double maxB = 0;
       double diff = 0;
       for (int i = 0; i < n; i++) {
@@ -267,18 +244,7 @@ public final class InfluenceBench {
       }
       maxRel = Math.max(maxRel, diff / maxB);
 
-      double[] m = k.data().clone();
-      for (int i = 0; i < n; i++) {
-        m[i * n + i] += lambda;
-      }
-      intW info = new intW(0);
-      blocks.add(DriverBlas.allCores(jsc, () -> {
-        long s0 = System.nanoTime();
-        Blas.lapack().dpotrf("L", n, m, n, info);
-        Blas.lapack().dpotri("L", n, m, n, info);
-        Blas.multiplyTransposed(kc, new Matrix(n, n, m));
-        return (System.nanoTime() - s0) / 1e9;
-      }));
+      blocks.add(sum(buildingBlocks(jsc, k, kc, lambda)));
       LOG.info(String.format(Locale.ROOT, "round %d: tiled %.3f s (factor + inverse + P %.3f s); driver path %.3f s;"
           + " building blocks %.3f s; max |dI_i|/max|I_i| %.1e", r + 1, tiled.get(r), tiledFactor.get(r),
           driver.get(r), blocks.get(r), diff / maxB));
@@ -330,6 +296,46 @@ public final class InfluenceBench {
         """, n, nt, tile, tile, grid.numBlocks(), config.repeats(), tTiled, flops / tTiled / 1e9, tDriver, tBlocks,
         tTiled / tDriver, tTiled / tBlocks, maxRel);
     return new Result(s, report);
+  }
+
+  /**
+   * The influence job's driver path on a copy of K: Influence.ofInPlace (dpotrf + dpotri, all
+   * cores), then the columns on the executors, to the totals. {@code times} gets the factorisation's
+   * and the whole path's seconds.
+   */
+  private static double[] driverPath(JavaSparkContext jsc, Matrix k, Matrix kc, Matrix y, Influence.TargetSpec spec,
+      double lambda, int block, double[] times) {
+    Matrix kOwn = k.copy(); // the job factorises its own K in place
+    long t0 = System.nanoTime();
+    Influence inf = DriverBlas.allCores(jsc, () -> Influence.ofInPlace(kOwn, y, lambda));
+    times[0] = (System.nanoTime() - t0) / 1e9;
+    InfluenceJob.Columns cols = InfluenceJob.Columns.of(jsc, inf, kc, spec, block);
+    try {
+      return cols.totals();
+    } finally {
+      cols.release();
+      times[1] = (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  /** dpotrf, dpotri and the K* B GEMM, each alone on the driver with every core: their seconds. */
+  private static double[] buildingBlocks(JavaSparkContext jsc, Matrix k, Matrix kc, double lambda) {
+    int n = k.rows();
+    double[] a = k.data().clone();
+    for (int i = 0; i < n; i++) {
+      a[i * n + i] += lambda;
+    }
+    intW info = new intW(0);
+    return DriverBlas.allCores(jsc, () -> {
+      long s0 = System.nanoTime();
+      Blas.lapack().dpotrf("L", n, a, n, info);
+      long s1 = System.nanoTime();
+      Blas.lapack().dpotri("L", n, a, n, info);
+      long s2 = System.nanoTime();
+      Blas.multiplyTransposed(kc, new Matrix(n, n, a));
+      long s3 = System.nanoTime();
+      return new double[] {(s1 - s0) / 1e9, (s2 - s1) / 1e9, (s3 - s2) / 1e9};
+    });
   }
 
   private static double sum(double[] v) {

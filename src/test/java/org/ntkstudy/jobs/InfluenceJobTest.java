@@ -42,6 +42,13 @@ class InfluenceJobTest {
         false, retrainLoo, InfluenceJob.Switch.AUTO, 1000, 0);
   }
 
+  /** Two seeds of relu and attn, width 16, three quick epochs: the networks both tests read. */
+  static TrainJob.Config trainConfig(DatasetSpec spec, Path dir) {
+    return new TrainJob.Config(spec, dir.resolve("train").toString(), false, List.of(Model.RELU, Model.ATTN),
+        List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3,
+        false, null, null, 1e-3, 0, 0);
+  }
+
   static DatasetSpec spec(Path dir) {
     Path data = TestData.idxDataset(dir.resolve("idx"), 200, 60, 6, 1, 21);
     return DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 40).withNTest(12).withClasses("0,1")
@@ -52,9 +59,7 @@ class InfluenceJobTest {
   void influenceFromTrainedNetworksEqualsLocalRecomputation(@TempDir Path dir) throws Exception {
     DatasetSpec spec = spec(dir);
     SparkSession spark = SparkTestSession.get();
-    TrainJob.Config tc = new TrainJob.Config(spec, dir.resolve("train").toString(), false,
-        List.of(Model.RELU, Model.ATTN), List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2,
-        TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, 0);
+    TrainJob.Config tc = trainConfig(spec, dir);
     TrainJob.Result trained = new TrainJob(tc).run(spark);
     InfluenceJob.Result r = new InfluenceJob(config(spec, dir.resolve("infl"), trained.out().toString(),
         InfluenceJob.KernelKind.EMPIRICAL, List.of("transformed", "curated", "adversarial"),
@@ -165,9 +170,7 @@ class InfluenceJobTest {
   void pastTheDriverBudgetTheTiledFactorisationGivesTheDriversResults(@TempDir Path dir) throws Exception {
     DatasetSpec spec = spec(dir);
     SparkSession spark = SparkTestSession.get();
-    TrainJob.Config tc = new TrainJob.Config(spec, dir.resolve("train").toString(), false,
-        List.of(Model.RELU, Model.ATTN), List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2,
-        TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, 0);
+    TrainJob.Config tc = trainConfig(spec, dir);
     String trainDir = new TrainJob(tc).run(spark).out().toString();
     // n = 40, n* = 12: K + lambda I and its inverse take 25 KiB; 30,000 bytes leave room only for the tiles.
     for (InfluenceJob.KernelKind kernel : InfluenceJob.KernelKind.values()) {
