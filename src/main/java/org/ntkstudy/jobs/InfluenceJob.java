@@ -241,11 +241,6 @@ public final class InfluenceJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
-    if (resume) {
-      output.retainOnly(CellFiles.DIR); // tables of the interrupted run are rewritten whole
-    }
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "influence/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -263,6 +258,12 @@ public final class InfluenceJob {
     Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
     int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
     chooseFactorisation(spark, n, nt, d, block);
+    // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (resume) {
+      output.retainOnly(CellFiles.DIR); // tables of the interrupted run are rewritten whole
+    }
 
     // Per model: inputs and the broadcast setup of its cells.
     List<ModelInputs> inputs = new ArrayList<>();

@@ -241,6 +241,9 @@ class InfluenceJobTest {
         dir.resolve("none"), trainDir, InfluenceJob.KernelKind.EMPIRICAL, List.of("curated"), 10_000, 16)).run(spark));
     assertTrue(e.getMessage().contains("even with the tiled factorisation") && e.getMessage().contains("--max-driver-mb"),
         e.getMessage());
+    try (var listing = Files.list(dir)) {
+      assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("none")), "a refused run leaves nothing");
+    }
   }
 
   @Test
