@@ -1372,7 +1372,8 @@ public final class StudyReport {
     out.append(Html.p("k = " + Fmt.num(num(inf, "k")) + " top training examples (τ = " + Fmt.num(num(inf, "tau"))
         + ", n = " + Fmt.num(num(inf, "n")) + "), attack radius ε = " + Fmt.num(num(inf, "eps")) + " in pixels, kernel "
         + str(inf, "kernel") + ", influence target " + str(inf, "influence_target") + ", λ_ridge = "
-        + Fmt.num(num(inf, "lambda")) + "."));
+        + Fmt.num(num(inf, "lambda")) + (str(inf, "factorisation") == null ? "" : "; K + λI factorised by "
+        + str(inf, "factorisation")) + "."));
     Csv csv = new Csv("model", "attack", "intervention", "flip_rate_pct", "flip_rate_lo_pct", "flip_rate_hi_pct",
         "control_random_pct", "control_random_lo_pct", "control_random_hi_pct", "control_noise_floor_pct",
         "control_noise_floor_lo_pct", "control_noise_floor_hi_pct", "seeds");

@@ -139,6 +139,8 @@ class StudyReportTest {
 
     // The paper's flip rates appear only as the paper's.
     assertTrue(page.contains("as reported by the paper"));
+    assertTrue(page.contains("K + λI factorised by Cholesky (LAPACK dpotrf + dpotri) on the driver"),
+        excerpt(page, "factorised"));
     Map<String, Object> paper = ReportData.map(influence, "paper_flip_rates");
     int paperValues = 0;
     for (String setting : paper.keySet()) {
