@@ -84,7 +84,8 @@ public final class InfluenceCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "10000", description = "bootstrap resamples of the ratio (default: ${DEFAULT-VALUE})")
   int bootstrap;
 
-  @Option(names = "--block", defaultValue = "0", description = "block size of the kernels (default: automatic)")
+  @Option(names = "--block", defaultValue = "0", description = "block size of the kernels, and past"
+      + " --max-driver-mb the tile size of the factorisation (default: automatic; tiles at least 1024)")
   int block;
 
   /** The job configuration these options describe (also used by the study job). */

@@ -50,15 +50,39 @@ public final class RunOutput {
    * @throws UserInputException when {@code out} exists and {@code overwrite} is false, or is a file
    */
   public static RunOutput open(String out, boolean overwrite, Configuration conf) {
-    if (out == null || out.isBlank()) {
-      throw new UserInputException("--out is required: the folder the results are written to");
-    }
+    check(out, overwrite, conf);
     try {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
       // No .crc sidecar files beside the outputs on a local disk (the manifest lists sizes).
       fs.setWriteChecksum(false);
+      Path parent = target.getParent();
+      String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      Path tmp = new Path(parent, "." + target.getName() + ".inprogress-" + id);
+      if (!fs.mkdirs(tmp)) {
+        throw new UserInputException("cannot create " + tmp + " beside --out " + out);
+      }
+      LOG.info("writing to {} (renamed to {} when complete)", tmp, target);
+      return new RunOutput(fs, target, tmp, overwrite);
+    } catch (IOException e) {
+      throw new UserInputException("cannot prepare --out " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The checks of {@link #open} alone, creating nothing: for a job that validates its input before
+   * it opens its output, so that a refused run leaves no folder behind.
+   *
+   * @throws UserInputException when {@code out} exists and {@code overwrite} is false, or is a file
+   */
+  public static void check(String out, boolean overwrite, Configuration conf) {
+    if (out == null || out.isBlank()) {
+      throw new UserInputException("--out is required: the folder the results are written to");
+    }
+    try {
+      Path target = new Path(out);
+      FileSystem fs = target.getFileSystem(conf);
       if (fs.exists(target)) {
         if (!fs.getFileStatus(target).isDirectory()) {
           throw new UserInputException("--out " + out + " is an existing file, not a folder");
@@ -69,14 +93,6 @@ public final class RunOutput {
                   + " the new results are complete) or choose another folder");
         }
       }
-      Path parent = target.getParent();
-      String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
-      Path tmp = new Path(parent, "." + target.getName() + ".inprogress-" + id);
-      if (!fs.mkdirs(tmp)) {
-        throw new UserInputException("cannot create " + tmp + " beside --out " + out);
-      }
-      LOG.info("writing to {} (renamed to {} when complete)", tmp, target);
-      return new RunOutput(fs, target, tmp, overwrite);
     } catch (IOException e) {
       throw new UserInputException("cannot prepare --out " + out + ": " + e.getMessage(), e);
     }

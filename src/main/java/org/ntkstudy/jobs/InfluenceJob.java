@@ -24,6 +24,7 @@ import org.ntkstudy.data.Task;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.KernelRidge;
 import org.ntkstudy.math.Malleability;
@@ -241,6 +242,9 @@ public final class InfluenceJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    if (!resume) {
+      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
+    }
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "influence/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -367,11 +371,14 @@ public final class InfluenceJob {
     }
     int t = config.block() > 0 ? Math.min(config.block(), n)
         : Math.min(n, Math.max(JobOptions.defaultBlock(spark, n, d), TILE_DEFAULT));
-    long tiledBytes = 8L * n * nt * (config.npy() ? 5 : 4) + 8L * 2 * t * n;
+    // The driver's peak: K*, K*ᵀ and its broadcast, P = K* Mᵀ (and the influence matrix for --npy);
+    // two strips (the broadcast one and the incoming one), each also as serialised bytes.
+    long tiledBytes = 8L * n * nt * (config.npy() ? 5 : 4) + 8L * 4 * t * n;
     if (tiledBytes > budget) {
       throw new UserInputException(String.format(Locale.ROOT,
           "the influence needs about %d MiB on the driver even with the tiled factorisation (n = %d, n_test = %d:"
-              + " the test x train kernel, its transpose, K* M^T%s and two %d-row strips), over --max-driver-mb %d;"
+              + " the test x train kernel, its transpose, K* M^T%s and two %d-row strips with their bytes), over"
+              + " --max-driver-mb %d;"
               + " lower --n-test, --block or raise --max-driver-mb",
           tiledBytes >> 20, n, nt, config.npy() ? ", the influence matrix for --npy" : "", t, budget >> 20));
     }
@@ -386,6 +393,11 @@ public final class InfluenceJob {
     if (config.retrain()) {
       throw new UserInputException("--retrain retrains a network per malleability cell in one task; with n = " + n
           + " past --max-driver-mb " + (budget >> 20) + " drop --retrain or raise --max-driver-mb");
+    }
+    if (config.trainDir() == null && config.optimizer() == Trainer.Optimizer.GD && config.gdLr() <= 0) {
+      throw new UserInputException("--optimizer gd without --gd-lr takes its step from lambda_max of the n x n"
+          + " Theta_0 in one task; with n = " + n + " past --max-driver-mb " + (budget >> 20) + " give --gd-lr, or"
+          + " train with `train` and pass --train-dir");
     }
     tile = t;
     int strips = (n + t - 1) / t;
@@ -486,8 +498,9 @@ public final class InfluenceJob {
     Matrix kc;
     if (tile > 0) {
       // Past the driver budget: K in tiles on the executors, factorised and inverted there.
-      Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), config.kernel() == KernelKind.EMPIRICAL
-          ? net.w() : null, tag, true);
+      boolean empirical = config.kernel() == KernelKind.EMPIRICAL;
+      Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), empirical ? net.w() : null, tag,
+          empirical);
       alignmentT = config.kernel() == KernelKind.EMPIRICAL ? t.alignment : Stages.run(jsc, "influence/alignment",
           "Theta_T (" + tag + ") alignment, in tiles", () -> tiledAlignment(jsc, in.train(), net.w(),
               data.train().targets()));
@@ -520,9 +533,14 @@ public final class InfluenceJob {
       alignmentT = config.kernel() == KernelKind.EMPIRICAL ? TrainingRun.alignment(k, data.train().targets())
           : TrainingRun.alignment(TrainingRun.ntk(in.train(), net.w()), data.train().targets());
       int n = k.rows();
-      Influence inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = "
-          + n + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.ofInPlace(k,
-              data.train().targets(), config.lambda())));
+      Influence inf;
+      try {
+        inf = Stages.run(jsc, "influence/factor", "Cholesky + inverse of K + lambda I (" + tag + ", n = " + n
+            + ") on the driver", () -> DriverBlas.allCores(jsc, () -> Influence.ofInPlace(k,
+                data.train().targets(), config.lambda())));
+      } catch (ArithmeticException e) {
+        throw new UserInputException(tag + ": " + e.getMessage(), e);
+      }
       Influence.TargetSpec spec = Influence.TargetSpec.of(config.target(), data.test().targets(), inf.predict(kc));
       clean = new Clean(mi, net, spec);
       // The n columns on the executors: blocks of training examples, B's rows for them broadcast with K*.
@@ -580,8 +598,11 @@ public final class InfluenceJob {
     return clean;
   }
 
-  /** A tiled influence with its test kernel K* (driver) and K's kernel–target alignment (NaN unless asked). */
-  private record Tiled(TiledInfluence influence, Matrix kCross, double alignment) {}
+  /**
+   * A tiled influence (null when only α was asked for) with its test kernel K* (driver), K's
+   * kernel–target alignment (NaN unless asked) and α = (K + λI)^{-1} Y.
+   */
+  private record Tiled(TiledInfluence influence, Matrix kCross, double alignment, Matrix alpha) {}
 
   /**
    * K — Θ of first layer {@code w}, or H∞ when {@code w} is null — on the model inputs {@code x},
@@ -589,6 +610,12 @@ public final class InfluenceJob {
    * ({@link TiledInfluence}); K* = K(xt, x) on the driver.
    */
   private Tiled tiled(JavaSparkContext jsc, Matrix x, Matrix xt, Matrix y, Matrix w, String tag, boolean alignment) {
+    return tiled(jsc, x, xt, y, w, tag, alignment, true);
+  }
+
+  /** As above; with {@code influence} false, kernel ridge's α alone (Cholesky and two solves, no inverse). */
+  private Tiled tiled(JavaSparkContext jsc, Matrix x, Matrix xt, Matrix y, Matrix w, String tag, boolean alignment,
+      boolean influence) {
     BlockedRows train = BlockedRows.broadcast(jsc, x, tile);
     BlockedRows test = BlockedRows.broadcast(jsc, xt, Math.min(tile, xt.rows()));
     Broadcast<Matrix> wb = w == null ? null : jsc.broadcast(w);
@@ -614,10 +641,20 @@ public final class InfluenceJob {
             LOG.info("tiled {} ({}): {} of {} strips", alg, tag, done, of);
           }
         };
-        TiledInfluence inf = Stages.run(jsc, "influence/factor", "tiled Cholesky + inverse of K + lambda I (" + tag
-            + ", n = " + x.rows() + ", " + strips + " strips) across the executors",
-            () -> TiledInfluence.of(jsc, k, grid, y, kc, config.lambda(), progress));
-        return new Tiled(inf, kc, align);
+        try {
+          if (!influence) {
+            Matrix alpha = Stages.run(jsc, "influence/ridge", "tiled Cholesky of K + lambda I and two triangular"
+                + " solves (" + tag + ", n = " + x.rows() + ", " + strips + " strips) across the executors",
+                () -> TiledInfluence.ridge(jsc, k, grid, y, config.lambda()));
+            return new Tiled(null, kc, align, alpha);
+          }
+          TiledInfluence inf = Stages.run(jsc, "influence/factor", "tiled Cholesky + inverse of K + lambda I ("
+              + tag + ", n = " + x.rows() + ", " + strips + " strips) across the executors",
+              () -> TiledInfluence.of(jsc, k, grid, y, kc, config.lambda(), progress));
+          return new Tiled(inf, kc, align, inf.alpha());
+        } catch (ArithmeticException e) {
+          throw new UserInputException(tag + ": " + e.getMessage(), e);
+        }
       } finally {
         k.unpersist(false);
       }
@@ -635,8 +672,8 @@ public final class InfluenceJob {
     BlockedRows train = BlockedRows.broadcast(jsc, x, tile);
     Broadcast<Matrix> wb = jsc.broadcast(w);
     try {
-      return TiledInfluence.alignment(jsc, TiledCholesky.lowerStrips(train.symmetricBlocks(
-          NtkBlockKernels.empirical(wb), 0), train.grid()), train.grid(), y);
+      return TiledInfluence.alignmentOfBlocks(jsc, train.symmetricBlocks(NtkBlockKernels.empirical(wb), 0),
+          train.grid(), y);
     } finally {
       train.release();
       wb.unpersist(false);
@@ -1263,10 +1300,9 @@ public final class InfluenceJob {
       Matrix f;
       double krrAlignment;
       if (tile > 0) {
-        Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), null, model + "/dual", true);
-        f = t.influence().predict(t.kCross());
+        Tiled t = tiled(jsc, in.train(), in.test(), data.train().targets(), null, model + "/dual", true, false);
+        f = Blas.multiply(t.kCross(), t.alpha());
         krrAlignment = t.alignment();
-        t.influence().release();
       } else {
         var h = org.ntkstudy.spark.AnalyticReference.of(jsc, in, Math.min(in.train().rows(), 1024),
             "influence/dual");

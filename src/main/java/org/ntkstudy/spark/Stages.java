@@ -23,11 +23,17 @@ public final class Stages {
   public static <T> T run(JavaSparkContext jsc, String group, String description, Supplier<T> body) {
     LOG.info("{}: {}", group, description);
     long t0 = System.nanoTime();
+    String outerGroup = jsc.getLocalProperty("spark.jobGroup.id");
+    String outerDescription = jsc.getLocalProperty("spark.job.description");
     jsc.setJobGroup(group, description, false);
     try {
       return body.get();
     } finally {
-      jsc.clearJobGroup();
+      if (outerGroup == null) {
+        jsc.clearJobGroup();
+      } else { // a stage within a stage: the enclosing one labels the jobs that follow
+        jsc.setJobGroup(outerGroup, outerDescription == null ? outerGroup : outerDescription, false);
+      }
       LOG.info(String.format("%s: done in %.2f s", group, (System.nanoTime() - t0) / 1e9));
     }
   }

@@ -16,8 +16,11 @@ import scala.Tuple2;
 /**
  * Cholesky factorisation and triangular inverse of a symmetric positive definite n×n matrix held
  * in tiles across the executors, for matrices too large for the driver (the influence job past
- * {@code --max-driver-mb}, SCIENCE §5). The driver never holds more than one strip: T rows of the
- * triangle, T×n doubles.
+ * {@code --max-driver-mb}, SCIENCE §5). The driver holds at most two strips at a time (the one
+ * broadcast and the one arriving, T rows of the triangle each, with their serialised bytes), never
+ * the triangle. Each step is one Spark job of n/T tasks at most, so the parallelism is n/T − k − 1
+ * strips at step k; a task holds its strip, the inverse's accumulators and the broadcast strip,
+ * about 3–4 × T×n doubles.
  *
  * <p>Layout: the lower triangle in row strips. Strip i holds the tiles (i, 0), …, (i, i) of a
  * {@link BlockGrid} with tile size T, each tile column-major (LAPACK's order) with leading
@@ -142,6 +145,95 @@ public final class TiledCholesky {
   }
 
   /**
+   * X = (L Lᵀ)^{-1} Y from L's row strips ({@link #factor}; persisted, not consumed) and Y (n×C,
+   * row-major): a forward and a back substitution, each one small Spark job per strip in which
+   * strip k alone works; Y, X and the partial sums (n×C) stay on the driver. n²C flops each way.
+   */
+  public static org.ntkstudy.math.Matrix solve(JavaSparkContext jsc, JavaRDD<Strip> l, BlockGrid grid,
+      org.ntkstudy.math.Matrix y) {
+    int nt = grid.numBlocks();
+    int c = y.cols();
+    if (y.rows() != grid.n()) {
+      throw new IllegalArgumentException("right-hand side has " + y.rows() + " rows, the matrix " + grid.n());
+    }
+    // Per tile, column-major r_k × C.
+    double[][] z = new double[nt][];
+    for (int k = 0; k < nt; k++) {
+      int rk = grid.blockRows(k);
+      int sk = grid.blockStart(k);
+      double[] yk = new double[rk * c];
+      for (int r = 0; r < rk; r++) {
+        for (int q = 0; q < c; q++) {
+          yk[q * rk + r] = y.get(sk + r, q);
+        }
+      }
+      // z_k = L_kk^{-1} (y_k − Σ_{l<k} L_kl z_l): strip k alone.
+      double[][] before = java.util.Arrays.copyOf(z, k);
+      int kk = k;
+      z[k] = only(l, k, s -> {
+        BLAS blas = Blas.blas();
+        for (int q = 0; q < kk; q++) {
+          blas.dgemm("N", "N", rk, c, grid.blockRows(q), -1.0, s.tiles[q], 0, rk, before[q], 0, grid.blockRows(q),
+              1.0, yk, 0, rk);
+        }
+        blas.dtrsm("L", "L", "N", "N", rk, c, 1.0, s.tiles[kk], 0, rk, yk, 0, rk);
+        return new double[][] {yk};
+      })[0];
+    }
+    // x_k = L_kk^{-T} (z_k − Σ_{i>k} L_ikᵀ x_i): strip k finishes x_k and sends L_klᵀ x_k to every l < k.
+    double[][] acc = new double[nt][];
+    org.ntkstudy.math.Matrix x = new org.ntkstudy.math.Matrix(grid.n(), c);
+    for (int k = nt - 1; k >= 0; k--) {
+      int rk = grid.blockRows(k);
+      double[] rhs = z[k].clone();
+      if (acc[k] != null) {
+        for (int q = 0; q < rhs.length; q++) {
+          rhs[q] -= acc[k][q];
+        }
+      }
+      int kk = k;
+      double[][] out = only(l, k, s -> {
+        BLAS blas = Blas.blas();
+        blas.dtrsm("L", "L", "T", "N", rk, c, 1.0, s.tiles[kk], 0, rk, rhs, 0, rk);
+        double[][] o = new double[kk + 1][];
+        o[kk] = rhs;
+        for (int q = 0; q < kk; q++) {
+          int rq = grid.blockRows(q);
+          o[q] = new double[rq * c];
+          blas.dgemm("T", "N", rq, c, rk, 1.0, s.tiles[q], 0, rk, rhs, 0, rk, 0.0, o[q], 0, rq);
+        }
+        return o;
+      });
+      for (int q = 0; q < k; q++) {
+        if (acc[q] == null) {
+          acc[q] = out[q];
+        } else {
+          for (int e = 0; e < out[q].length; e++) {
+            acc[q][e] += out[q][e];
+          }
+        }
+      }
+      int sk = grid.blockStart(k);
+      for (int r = 0; r < rk; r++) {
+        for (int q = 0; q < c; q++) {
+          x.set(sk + r, q, out[k][q * rk + r]);
+        }
+      }
+    }
+    return x;
+  }
+
+  /** {@code f} of strip {@code i} alone, computed where the strip is cached. */
+  private static double[][] only(JavaRDD<Strip> strips, int i,
+      org.apache.spark.api.java.function.Function<Strip, double[][]> f) {
+    List<double[][]> r = strips.filter(s -> s.index == i).map(f).collect();
+    if (r.size() != 1) {
+      throw new IllegalStateException(r.size() + " strips with index " + i);
+    }
+    return r.get(0);
+  }
+
+  /**
    * Column strips of a lower-triangular tiled matrix from its row strips (one shuffle of the
    * triangle): strip j holds tiles (j, j), (j+1, j), …, one strip per partition. Lazy.
    */
@@ -186,7 +278,13 @@ public final class TiledCholesky {
   private static JavaRDD<Strip> iterate(JavaSparkContext jsc, JavaRDD<Strip> first, int nt, Progress progress,
       String algorithm, Step step, JavaRDD<Strip> input) {
     JavaRDD<Strip> cur = checkpointed(first);
-    Strip done = strip(cur, 0);
+    Strip done;
+    try {
+      done = strip(cur, 0);
+    } catch (RuntimeException e) {
+      cur.unpersist(false);
+      throw e;
+    }
     if (input != null) {
       input.unpersist(false);
     }
@@ -195,7 +293,14 @@ public final class TiledCholesky {
       Shared b = new Shared(jsc.broadcast(done));
       int kk = k;
       JavaRDD<Strip> next = checkpointed(cur.map(s -> s.index <= kk ? s : step.apply(s, b.strip.value(), kk)));
-      done = strip(next, k + 1); // runs the step: every partition computed, cached and checkpointed
+      try {
+        done = strip(next, k + 1); // runs the step: every partition computed, cached and checkpointed
+      } catch (RuntimeException e) {
+        next.unpersist(false);
+        cur.unpersist(false);
+        b.release();
+        throw e;
+      }
       cur.unpersist(false);
       b.release();
       cur = next;
@@ -235,9 +340,23 @@ public final class TiledCholesky {
     return rdd;
   }
 
-  /** Strip {@code i} brought to the driver; computes (and caches) every partition of {@code rdd}. */
+  /**
+   * Strip {@code i} brought to the driver; computes (and caches) every partition of {@code rdd}. A
+   * task's {@link ArithmeticException} (a matrix that is not positive definite) is rethrown as
+   * itself, not wrapped in Spark's job failure.
+   */
   private static Strip strip(JavaRDD<Strip> rdd, int i) {
-    List<Strip> s = rdd.filter(x -> x.index == i).collect();
+    List<Strip> s;
+    try {
+      s = rdd.filter(x -> x.index == i).collect();
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ArithmeticException a) {
+          throw new ArithmeticException(a.getMessage());
+        }
+      }
+      throw e;
+    }
     if (s.size() != 1) {
       throw new IllegalStateException(s.size() + " strips with index " + i);
     }

@@ -24,9 +24,10 @@ import org.ntkstudy.math.Matrix;
  *
  * M Y and P are formed from M's row strips (P is n*×n, the size of K* itself, and comes to the
  * driver); one shuffle turns M into column strips, each of which then yields its examples' B_jj,
- * α rows and influence columns with no further communication. The driver holds K*, P and one strip
- * of T×n doubles at a time, never an n×n matrix. Flops: n³/3 + n³/3 + 2 n*·n², as for the driver's
- * dpotrf + dpotri + GEMM.
+ * α rows and influence columns with no further communication. The driver holds K*, K*ᵀ while P is
+ * formed, P and two strips of T×n doubles at a time, never an n×n matrix. Flops: n³/3 (Cholesky) +
+ * n³/3 (inverse) + 2 n*·n² (P and P M); the driver's path does n³/3 + 2n³/3 (dpotrf, dpotri) +
+ * 2 n*·n².
  */
 public final class TiledInfluence {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TiledInfluence.class);
@@ -37,9 +38,11 @@ public final class TiledInfluence {
   private final Matrix alpha;
   private final double[] diagonal;
   private final double lambda;
+  /** n*, the test points P = K* Mᵀ was formed for. */
+  private final int nTest;
 
   private TiledInfluence(JavaSparkContext jsc, BlockGrid grid, JavaRDD<TiledCholesky.Strip> columns,
-      Broadcast<double[][]> p, Matrix alpha, double[] diagonal, double lambda) {
+      Broadcast<double[][]> p, Matrix alpha, double[] diagonal, double lambda, int nTest) {
     this.jsc = jsc;
     this.grid = grid;
     this.columns = columns;
@@ -47,6 +50,7 @@ public final class TiledInfluence {
     this.alpha = alpha;
     this.diagonal = diagonal;
     this.lambda = lambda;
+    this.nTest = nTest;
   }
 
   /**
@@ -64,7 +68,13 @@ public final class TiledInfluence {
       throw new IllegalArgumentException("test kernel has " + kCross.cols() + " columns, kernel " + n);
     }
     long t0 = System.nanoTime();
-    JavaRDD<TiledCholesky.Strip> l = TiledCholesky.factor(jsc, kStrips, grid, lambda, progress);
+    JavaRDD<TiledCholesky.Strip> l;
+    try {
+      l = TiledCholesky.factor(jsc, kStrips, grid, lambda, progress);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("K + lambda I (n = " + n + "): " + e.getMessage() + "; raise --lambda (now "
+          + lambda + ")");
+    }
     long t1 = System.nanoTime();
     JavaRDD<TiledCholesky.Strip> m = TiledCholesky.invert(jsc, l, grid, progress);
     long t2 = System.nanoTime();
@@ -146,7 +156,27 @@ public final class TiledInfluence {
     LOG.info(String.format(java.util.Locale.ROOT, "tiled influence, n = %d in %d strips: Cholesky %.2f s, inverse %.2f s,"
         + " M Y and K* M^T %.2f s, transpose + alpha + diag(B) %.2f s", n, nt, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
         (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9));
-    return new TiledInfluence(jsc, grid, cols, jsc.broadcast(pt), alpha, diagonal, lambda);
+    return new TiledInfluence(jsc, grid, cols, jsc.broadcast(pt), alpha, diagonal, lambda, ns);
+  }
+
+  /**
+   * Kernel ridge alone: α = (K + λI)^{-1} Y by the tiled Cholesky and two triangular solves
+   * ({@link TiledCholesky#solve}), without the inverse. K's lower row strips are not modified.
+   */
+  public static Matrix ridge(JavaSparkContext jsc, JavaRDD<TiledCholesky.Strip> kStrips, BlockGrid grid, Matrix y,
+      double lambda) {
+    JavaRDD<TiledCholesky.Strip> l;
+    try {
+      l = TiledCholesky.factor(jsc, kStrips, grid, lambda, null);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("K + lambda I (n = " + grid.n() + "): " + e.getMessage() + "; raise --lambda"
+          + " (now " + lambda + ")");
+    }
+    try {
+      return TiledCholesky.solve(jsc, l, grid, y);
+    } finally {
+      l.unpersist(false);
+    }
   }
 
   /**
@@ -156,46 +186,74 @@ public final class TiledInfluence {
   public static double alignment(JavaSparkContext jsc, JavaRDD<TiledCholesky.Strip> k, BlockGrid grid, Matrix y) {
     Broadcast<Matrix> yb = jsc.broadcast(y);
     try {
-      int c = y.cols();
-      double[] sums = k.map(s -> {
-        double[] ya = yb.value().data();
-        int i = s.index();
-        int ri = grid.blockRows(i);
-        int si = grid.blockStart(i);
-        double dot = 0;
-        double sq = 0;
-        for (int j = 0; j <= i; j++) {
-          int rj = grid.blockRows(j);
-          int sj = grid.blockStart(j);
-          double weight = i == j ? 1 : 2; // an off-diagonal tile stands for its mirror image too
-          double[] t = s.tiles()[j];
-          double tileDot = 0;
-          double tileSq = 0;
-          for (int col = 0; col < rj; col++) {
-            for (int r = 0; r < ri; r++) {
-              double v = t[col * ri + r];
-              double yy = 0;
-              for (int q = 0, a = (si + r) * c, b = (sj + col) * c; q < c; q++) {
-                yy += ya[a + q] * ya[b + q];
-              }
-              tileDot += v * yy;
-              tileSq += v * v;
-            }
-          }
-          dot += weight * tileDot;
-          sq += weight * tileSq;
+      return alignment(y, k.map(s -> {
+        double[] sums = new double[2];
+        for (int j = 0; j <= s.index(); j++) {
+          addTile(sums, s.tiles()[j], s.index(), j, grid, yb.value());
         }
-        return new double[] {dot, sq};
-      }).reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-      Matrix yty = Blas.multiplyTransposeLeft(y, y); // ‖YYᵀ‖_F = ‖YᵀY‖_F
-      double yyNorm = 0;
-      for (double v : yty.data()) {
-        yyNorm += v * v;
-      }
-      return sums[0] / (Math.sqrt(sums[1]) * Math.sqrt(yyNorm));
+        return sums;
+      }).reduce(TiledInfluence::add));
     } finally {
       yb.destroy();
     }
+  }
+
+  /** The same from K's upper-triangle blocks (i ≤ j), as the kernel jobs compute them. */
+  public static double alignmentOfBlocks(JavaSparkContext jsc, JavaRDD<MatrixBlock> upper, BlockGrid grid,
+      Matrix y) {
+    Broadcast<Matrix> yb = jsc.broadcast(y);
+    try {
+      return alignment(y, upper.map(b -> {
+        double[] sums = new double[2];
+        // Row-major upper block (i, j) is column-major lower tile (j, i).
+        addTile(sums, b.values().data(), b.blockCol(), b.blockRow(), grid, yb.value());
+        return sums;
+      }).reduce(TiledInfluence::add));
+    } finally {
+      yb.destroy();
+    }
+  }
+
+  private static double[] add(double[] a, double[] b) {
+    return new double[] {a[0] + b[0], a[1] + b[1]};
+  }
+
+  private static double alignment(Matrix y, double[] sums) {
+    Matrix yty = Blas.multiplyTransposeLeft(y, y); // ‖YYᵀ‖_F = ‖YᵀY‖_F
+    double yyNorm = 0;
+    for (double v : yty.data()) {
+      yyNorm += v * v;
+    }
+    return sums[0] / (Math.sqrt(sums[1]) * Math.sqrt(yyNorm));
+  }
+
+  /**
+   * Adds lower tile (i, j), i ≥ j, column-major, to (⟨K, YYᵀ⟩, ‖K‖²) — twice when off the
+   * diagonal, for its mirror image.
+   */
+  private static void addTile(double[] sums, double[] t, int i, int j, BlockGrid grid, Matrix y) {
+    double[] ya = y.data();
+    int c = y.cols();
+    int ri = grid.blockRows(i);
+    int si = grid.blockStart(i);
+    int rj = grid.blockRows(j);
+    int sj = grid.blockStart(j);
+    double dot = 0;
+    double sq = 0;
+    for (int col = 0; col < rj; col++) {
+      for (int r = 0; r < ri; r++) {
+        double v = t[col * ri + r];
+        double yy = 0;
+        for (int q = 0, a = (si + r) * c, b = (sj + col) * c; q < c; q++) {
+          yy += ya[a + q] * ya[b + q];
+        }
+        dot += v * yy;
+        sq += v * v;
+      }
+    }
+    double weight = i == j ? 1 : 2;
+    sums[0] += weight * dot;
+    sums[1] += weight * sq;
   }
 
   public int n() {
@@ -241,6 +299,9 @@ public final class TiledInfluence {
    * as {@link Influence#block} gives them, not persisted.
    */
   public JavaRDD<Object[]> blocks(Influence.TargetSpec spec) {
+    if (spec.size() != nTest) {
+      throw new IllegalArgumentException("target spec for " + spec.size() + " test points, K* had " + nTest);
+    }
     Broadcast<Influence.TargetSpec> sb = jsc.broadcast(spec);
     Broadcast<Matrix> rb = jsc.broadcast(looResiduals());
     held.add(sb);

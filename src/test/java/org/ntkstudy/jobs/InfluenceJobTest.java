@@ -172,16 +172,17 @@ class InfluenceJobTest {
     SparkSession spark = SparkTestSession.get();
     TrainJob.Config tc = trainConfig(spec, dir);
     String trainDir = new TrainJob(tc).run(spark).out().toString();
-    // n = 40, n* = 12: K + lambda I and its inverse take 25 KiB; 30,000 bytes leave room only for the tiles.
+    // n = 40, n* = 12: K + lambda I and its inverse with K* take 33,280 bytes; 30,000 leave room only for
+    // 8-row tiles (5 strips).
     for (InfluenceJob.KernelKind kernel : InfluenceJob.KernelKind.values()) {
       List<String> ivs = kernel == InfluenceJob.KernelKind.EMPIRICAL ? List.of("transformed", "curated")
           : List.of("curated");
       InfluenceJob.Result driver = new InfluenceJob(budgeted(spec, dir.resolve("driver-" + kernel), trainDir, kernel,
           ivs, 1L << 30, 16)).run(spark);
       InfluenceJob.Result tiled = new InfluenceJob(budgeted(spec, dir.resolve("tiled-" + kernel), trainDir, kernel,
-          ivs, 30_000, 16)).run(spark);
+          ivs, 30_000, 8)).run(spark);
       assertTrue(((String) driver.summary().get("factorisation")).contains("on the driver"));
-      assertEquals("tiled Cholesky + triangular inverse across the executors (16 x 16 tiles)",
+      assertEquals("tiled Cholesky + triangular inverse across the executors (8 x 8 tiles)",
           tiled.summary().get("factorisation"));
 
       String order = "model, seed, train_index, test_index";

@@ -203,6 +203,33 @@ class TiledInfluenceTest {
   }
 
   @Test
+  void ridgeSolvesEqualTheDriversAlpha() {
+    JavaSparkContext jsc = SparkTestSession.jsc();
+    for (int[] cs : new int[][] {{203, 50, 3}, {9, 2, 1}, {64, 64, 2}}) {
+      int n = cs[0];
+      Matrix k = kernel(n, Math.max(2, n * 3 / 4), n);
+      Matrix y = targets(n, cs[2], n + 7);
+      BlockGrid grid = new BlockGrid(n, cs[1]);
+      Matrix expected = Influence.of(k, y, 1e-2).alpha();
+      Matrix alpha = TiledInfluence.ridge(jsc, TiledCholesky.lowerStrips(upper(jsc, k, grid), grid), grid, y, 1e-2);
+      assertTrue(alpha.maxAbsDiff(expected) <= 1e-9 * maxAbs(expected), "n=" + n + ": " + alpha.maxAbsDiff(expected));
+    }
+  }
+
+  @Test
+  void alignmentEqualsTheDenseOne() {
+    JavaSparkContext jsc = SparkTestSession.jsc();
+    int n = 103;
+    Matrix k = kernel(n, 60, 11);
+    Matrix y = targets(n, 3, 12);
+    BlockGrid grid = new BlockGrid(n, 25);
+    double expected = org.ntkstudy.math.TrainingRun.alignment(k, y);
+    assertEquals(expected, TiledInfluence.alignment(jsc, TiledCholesky.lowerStrips(upper(jsc, k, grid), grid), grid,
+        y), 1e-13);
+    assertEquals(expected, TiledInfluence.alignmentOfBlocks(jsc, upper(jsc, k, grid), grid, y), 1e-13);
+  }
+
+  @Test
   void aMatrixThatIsNotPositiveDefiniteIsNamed() {
     JavaSparkContext jsc = SparkTestSession.jsc();
     int n = 60;
