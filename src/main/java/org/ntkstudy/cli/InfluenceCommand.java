@@ -85,7 +85,8 @@ public final class InfluenceCommand implements Callable<Integer> {
   int bootstrap;
 
   @Option(names = "--block", defaultValue = "0", description = "block size of the kernels, and past"
-      + " --max-driver-mb the tile size of the factorisation (default: automatic; tiles at least 1024)")
+      + " --max-driver-mb the tile size of the factorisation (default: automatic; tiles of 1024, fewer rows when"
+      + " executor memory is short)")
   int block;
 
   /** The job configuration these options describe (also used by the study job). */

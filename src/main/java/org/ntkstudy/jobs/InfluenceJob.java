@@ -261,7 +261,7 @@ public final class InfluenceJob {
     }
     Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
     int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
-    chooseFactorisation(spark, n, nt, d, block);
+    chooseFactorisation(spark, n, nt);
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
     RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
         : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
@@ -360,7 +360,7 @@ public final class InfluenceJob {
    * Cholesky and inverse across the executors ({@link TiledInfluence}), whose driver share is K*,
    * P = K* Mᵀ and one strip of tiles. Sets {@link #tile} (0: driver). The log says which and why.
    */
-  private void chooseFactorisation(SparkSession spark, int n, int nt, int d, int block) {
+  private void chooseFactorisation(SparkSession spark, int n, int nt) {
     long budget = config.maxDriverBytes();
     long driverBytes = 8L * n * n * 2 + 8L * n * nt * 2;
     if (driverBytes <= budget) {
@@ -369,8 +369,17 @@ public final class InfluenceJob {
           + " driver budget of {} MiB (--max-driver-mb)", n, driverBytes >> 20, budget >> 20);
       return;
     }
+    // A task holds about four T×n strips (its own, the inverse's accumulators, the broadcast one
+    // and its output): by default the largest tile up to 1024 that fits half a task's memory.
+    long taskShare = JobOptions.taskShare(spark);
+    int byMemory = (int) Math.min(Integer.MAX_VALUE, taskShare / 2 / (4L * 8 * n));
     int t = config.block() > 0 ? Math.min(config.block(), n)
-        : Math.min(n, Math.max(JobOptions.defaultBlock(spark, n, d), TILE_DEFAULT));
+        : Math.min(n, Math.max(TILE_MIN, Math.min(TILE_DEFAULT, byMemory)));
+    if (4L * 8 * t * n > taskShare) {
+      LOG.warn("tiled factorisation: a task holds about {} MiB ({}-row tiles, n = {}), more than its {} MiB share"
+          + " of executor memory; give the executors more memory or fewer cores, or a smaller --block",
+          (4L * 8 * t * n) >> 20, t, n, taskShare >> 20);
+    }
     // The driver's peak: K*, K*ᵀ and its broadcast, P = K* Mᵀ (and the influence matrix for --npy);
     // two strips (the broadcast one and the incoming one), each also as serialised bytes.
     long tiledBytes = 8L * n * nt * (config.npy() ? 5 : 4) + 8L * 4 * t * n;
@@ -407,8 +416,10 @@ public final class InfluenceJob {
         budget >> 20, t, t, strips, 2 * strips, tiledBytes >> 20);
   }
 
-  /** The tile size the tiled path uses by default at least (GEMMs of this size run near peak). */
+  /** The tile size the tiled path uses by default (GEMMs of this size run near peak)... */
   static final int TILE_DEFAULT = 1024;
+  /** ...and the smallest it picks when executor memory is short (below it the steps dominate). */
+  static final int TILE_MIN = 256;
 
   // ---------------------------------------------------------------- networks
 

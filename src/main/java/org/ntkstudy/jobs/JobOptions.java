@@ -30,22 +30,24 @@ public final class JobOptions {
   }
 
   /**
+   * One task's share of executor memory: the heap over the cores in local mode, else
+   * {@code spark.executor.memory} over {@code spark.executor.cores}.
+   */
+  public static long taskShare(SparkSession spark) {
+    var conf = spark.sparkContext().getConf();
+    if (spark.sparkContext().isLocal()) {
+      return Runtime.getRuntime().maxMemory() / Math.max(1, spark.sparkContext().defaultParallelism());
+    }
+    return conf.getSizeAsBytes("spark.executor.memory", "1g") / Math.max(1, conf.getInt("spark.executor.cores", 1));
+  }
+
+  /**
    * The block size when {@code --block} is not given: the largest that fits a quarter of one
    * task's share of executor memory (capped at 1024, where DGEMM peaks), then halved (not below
    * 256) until there are about three block pairs per core.
    */
   public static int defaultBlock(SparkSession spark, int n, int d) {
-    var conf = spark.sparkContext().getConf();
-    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-    long executorBytes;
-    if (spark.sparkContext().isLocal()) {
-      executorBytes = Runtime.getRuntime().maxMemory();
-      cores = Math.max(1, cores);
-    } else {
-      executorBytes = conf.getSizeAsBytes("spark.executor.memory", "1g");
-      cores = conf.getInt("spark.executor.cores", 1);
-    }
-    long taskBytes = executorBytes / cores / 4;
+    long taskBytes = taskShare(spark) / 4;
     int b = BlockGrid.defaultBlockSize(n, d, taskBytes);
     int totalCores = Math.max(1, spark.sparkContext().defaultParallelism());
     while (b > 256 && new BlockGrid(n, b).numPairs() < (long) MIN_PAIRS_PER_CORE * totalCores) {
