@@ -547,15 +547,7 @@ class TransductiveLooTest {
   }
 
   static Matrix targets(Random r, int rows, int outputs) {
-    Matrix y = new Matrix(rows, outputs);
-    for (int i = 0; i < rows; i++) {
-      if (outputs == 1) {
-        y.set(i, 0, r.nextBoolean() ? 1.0 : -1.0);
-      } else {
-        y.set(i, r.nextInt(outputs), 1.0);
-      }
-    }
-    return y;
+    return org.ntkstudy.testing.TestData.targets(r, rows, outputs);
   }
 
   private static void normalizeRows(Matrix m) {

@@ -41,16 +41,7 @@ class TiledInfluenceTest {
   }
 
   private static Matrix targets(int n, int c, long seed) {
-    Random rnd = new Random(seed);
-    Matrix y = new Matrix(n, c);
-    for (int i = 0; i < n; i++) {
-      if (c == 1) {
-        y.set(i, 0, rnd.nextBoolean() ? 1 : -1);
-      } else {
-        y.set(i, rnd.nextInt(c), 1);
-      }
-    }
-    return y;
+    return org.ntkstudy.testing.TestData.targets(new Random(seed), n, c);
   }
 
   /** K's upper-triangle blocks (i ≤ j), row-major, as the kernel jobs produce them. */

@@ -48,6 +48,19 @@ public final class TestData {
   }
 
   /** True when the Debian Fashion-MNIST package is installed; under CI=true its absence fails. */
+  /** Random targets: ±1 for one output, one-hot rows for several. */
+  public static org.ntkstudy.math.Matrix targets(java.util.Random r, int rows, int outputs) {
+    org.ntkstudy.math.Matrix y = new org.ntkstudy.math.Matrix(rows, outputs);
+    for (int i = 0; i < rows; i++) {
+      if (outputs == 1) {
+        y.set(i, 0, r.nextBoolean() ? 1.0 : -1.0);
+      } else {
+        y.set(i, r.nextInt(outputs), 1.0);
+      }
+    }
+    return y;
+  }
+
   public static boolean fashionMnistInstalled() {
     boolean present = Files.exists(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"));
     if (!present && "true".equals(System.getenv("CI"))) {
