@@ -167,13 +167,8 @@ public final class InfluenceJob {
       m.put("sigma0", sigma0);
       m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
       m.put("seeds", seeds);
-      m.put("profile", profile.name().toLowerCase(Locale.ROOT));
-      m.put("epochs", epochCount());
-      m.put("lr", lr);
-      m.put("gd_lr", gdLr == 0 ? "auto" : gdLr);
-      m.put("batch", batch);
-      m.put("weight_decay", weightDecay);
-      m.put("symmetric", symmetric);
+      m.putAll(JobOptions.recipeMap(profile.name().toLowerCase(Locale.ROOT), epochCount(), lr, gdLr, batch,
+          weightDecay, symmetric));
       m.put("eps", eps);
       m.put("tau", tau);
       m.put("frozen_context", frozenContext);

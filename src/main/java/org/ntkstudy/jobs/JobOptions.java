@@ -55,4 +55,22 @@ public final class JobOptions {
     }
     return Math.min(b, n);
   }
+
+  /**
+   * The training recipe's entries of a job's recorded configuration (train and influence alike):
+   * profile, epochs (the profile's when not given), lr, gd_lr ({@code auto} when 0), batch,
+   * weight_decay, symmetric.
+   */
+  public static Map<String, Object> recipeMap(String profile, int epochs, double lr, double gdLr, int batch,
+      double weightDecay, boolean symmetric) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("profile", profile);
+    m.put("epochs", epochs);
+    m.put("lr", lr);
+    m.put("gd_lr", gdLr == 0 ? "auto" : gdLr);
+    m.put("batch", batch);
+    m.put("weight_decay", weightDecay);
+    m.put("symmetric", symmetric);
+    return m;
+  }
 }

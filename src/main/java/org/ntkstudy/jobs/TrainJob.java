@@ -113,13 +113,8 @@ public final class TrainJob {
       m.put("sigma0", sigma0s);
       m.put("optimizers", optimizers.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList());
       m.put("seeds", seeds);
-      m.put("profile", profile.name().toLowerCase(Locale.ROOT));
-      m.put("epochs", epochCount());
-      m.put("lr", lr);
-      m.put("gd_lr", gdLr == 0 ? "auto" : gdLr);
-      m.put("batch", batch);
-      m.put("weight_decay", weightDecay);
-      m.put("symmetric", symmetric);
+      m.putAll(JobOptions.recipeMap(profile.name().toLowerCase(Locale.ROOT), epochCount(), lr, gdLr, batch,
+          weightDecay, symmetric));
       m.put("init_weights", initWeights);
       m.put("init_signs", initSigns);
       m.put("lambda", lambda);

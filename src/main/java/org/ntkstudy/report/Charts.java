@@ -21,6 +21,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.Axis;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -150,15 +151,8 @@ final class Charts {
     return a;
   }
 
-  static void styleAxis(ValueAxis a) {
-    a.setLabelFont(LABEL);
-    a.setTickLabelFont(TICK);
-    a.setLabelPaint(Color.DARK_GRAY);
-    a.setTickLabelPaint(Color.DARK_GRAY);
-    a.setAxisLinePaint(Color.GRAY);
-  }
-
-  static void styleAxis(CategoryAxis a) {
+  /** Fonts and greys of every axis, value or category. */
+  static void styleAxis(Axis a) {
     a.setLabelFont(LABEL);
     a.setTickLabelFont(TICK);
     a.setLabelPaint(Color.DARK_GRAY);
