@@ -218,39 +218,12 @@ final class Charts {
 
   /** Renders a chart to an opaque image. */
   static BufferedImage render(JFreeChart chart, int width, int height) {
-    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setPaint(Color.WHITE);
-      g.fillRect(0, 0, width, height);
-      chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
-    } finally {
-      g.dispose();
-    }
-    return img;
+    return grid(List.of(chart), 1, width, height);
   }
 
   /** Renders charts as panels of a grid, {@code cols} per row. */
   static BufferedImage grid(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight) {
-    int rows = (charts.size() + cols - 1) / cols;
-    int c = Math.min(cols, charts.size());
-    BufferedImage img = new BufferedImage(c * panelWidth, rows * panelHeight, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setPaint(Color.WHITE);
-      g.fillRect(0, 0, img.getWidth(), img.getHeight());
-      for (int i = 0; i < charts.size(); i++) {
-        charts.get(i).draw(g, new Rectangle2D.Double((i % cols) * panelWidth, (i / cols) * panelHeight, panelWidth,
-            panelHeight));
-      }
-    } finally {
-      g.dispose();
-    }
-    return img;
+    return panels(charts, cols, panelWidth, panelHeight, null, 0);
   }
 
   /**
@@ -266,9 +239,16 @@ final class Charts {
     for (JFreeChart c : charts) {
       c.removeLegend();
     }
+    return panels(charts, cols, panelWidth, panelHeight, legend, legendHeight);
+  }
+
+  /** The panels on an antialiased white image, and {@code legend} (if any) in a band below them. */
+  private static BufferedImage panels(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight,
+      LegendTitle legend, int legendHeight) {
     int rows = (charts.size() + cols - 1) / cols;
     int c = Math.min(cols, charts.size());
-    BufferedImage img = new BufferedImage(c * panelWidth, rows * panelHeight + legendHeight, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(c * panelWidth, rows * panelHeight + legendHeight,
+        BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -279,9 +259,11 @@ final class Charts {
         charts.get(i).draw(g, new Rectangle2D.Double((i % cols) * panelWidth, (i / cols) * panelHeight, panelWidth,
             panelHeight));
       }
-      Rectangle2D area = new Rectangle2D.Double(20, rows * panelHeight + 4, img.getWidth() - 40, legendHeight - 8);
-      legend.arrange(g, new org.jfree.chart.block.RectangleConstraint(area.getWidth(), area.getHeight()));
-      legend.draw(g, area);
+      if (legend != null) {
+        Rectangle2D area = new Rectangle2D.Double(20, rows * panelHeight + 4, img.getWidth() - 40, legendHeight - 8);
+        legend.arrange(g, new org.jfree.chart.block.RectangleConstraint(area.getWidth(), area.getHeight()));
+        legend.draw(g, area);
+      }
     } finally {
       g.dispose();
     }
