@@ -4,13 +4,22 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 
 /**
- * The influence job's classes that cross JVMs in broadcasts and task results (records go through
- * Java serialization: Kryo 4 cannot construct them).
+ * The jobs' classes that cross JVMs in broadcasts and task results, for the project's Kryo
+ * registrator (records go through Java serialization: Kryo 4 cannot construct them).
  */
 public final class JobsKryoClasses {
   private JobsKryoClasses() {}
 
+  /** Registers the classes with {@code kryo} (call from the project's KryoRegistrator). */
   public static void register(Kryo kryo) {
+    // The width sweep's broadcast setup and cell results.
+    kryo.register(WidthSweepJob.CellResult.class);
+    kryo.register(WidthSweepJob.ModelSetup.class);
+    // The train job's broadcast setup, Hadoop configuration and cell results.
+    kryo.register(TrainJob.ModelSetup.class);
+    kryo.register(TrainJob.CellResult.class, new JavaSerializer());
+    kryo.register(org.apache.spark.util.SerializableConfiguration.class, new JavaSerializer());
+    // The influence job's setups, networks, target specs and LOO engines.
     kryo.register(int[][].class);
     kryo.register(org.ntkstudy.math.Trainer.Loss.class);
     kryo.register(org.ntkstudy.math.Trainer.Optimizer.class);

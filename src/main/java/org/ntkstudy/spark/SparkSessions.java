@@ -15,6 +15,12 @@ import org.slf4j.LoggerFactory;
 public final class SparkSessions {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
+  /**
+   * The project's {@code spark.kryo.registrator}, by name: it sits at the top of the packages
+   * (it registers every layer's classes), so this layer may not import it.
+   */
+  public static final String REGISTRATOR = "org.ntkstudy.KryoRegistration";
+
   private SparkSessions() {}
 
   /**
@@ -24,7 +30,7 @@ public final class SparkSessions {
   public static SparkConf defaults(SparkConf conf) {
     conf.setIfMissing("spark.master", "local[*]");
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-    conf.setIfMissing("spark.kryo.registrator", KryoRegistration.class.getName());
+    conf.setIfMissing("spark.kryo.registrator", REGISTRATOR);
     // The largest shipped object is a broadcast row block or a 2048×2048 kernel block (32 MiB).
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
     // Each task runs its BLAS on one thread: task slots already use every core (NOTES-spark-blas).

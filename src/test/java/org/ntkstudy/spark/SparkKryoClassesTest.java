@@ -11,7 +11,8 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.testing.SparkTestSession;
 import scala.reflect.ClassTag$;
 
-class KryoRegistrationTest {
+/** Matrices and blocks round-trip through the Kryo the project configures, registration required. */
+class SparkKryoClassesTest {
   @Test
   void projectClassesSerializeWithRegistrationRequired() {
     SerializerInstance ser = new KryoSerializer(SparkTestSession.get().sparkContext().getConf()).newInstance();

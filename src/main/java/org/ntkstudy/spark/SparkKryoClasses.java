@@ -4,18 +4,20 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import org.apache.spark.serializer.KryoRegistrator;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.ntkstudy.math.Matrix;
 
 /**
- * Registers every class the project ships between JVMs with Kryo (tests run with
- * {@code spark.kryo.registrationRequired=true}, so a missing registration fails a test). Matrices
- * get a compact serializer: shape plus the raw doubles.
+ * The Spark layer's classes, the JVM and Spark classes its tasks ship, and the {@code math} values
+ * that cross JVMs, for the project's Kryo registrator ({@code org.ntkstudy.KryoRegistration}).
+ * Matrices get a compact serializer: shape plus the raw doubles. The {@code math} values are
+ * registered here because {@code math} stays free of Spark and its Kryo.
  */
-public final class KryoRegistration implements KryoRegistrator {
+public final class SparkKryoClasses {
+  private SparkKryoClasses() {}
 
-  @Override
-  public void registerClasses(Kryo kryo) {
+  /** Registers the classes with {@code kryo} (call from the project's KryoRegistrator). */
+  public static void register(Kryo kryo) {
     kryo.register(double[].class);
     kryo.register(double[][].class);
     kryo.register(int[].class);
@@ -44,24 +46,11 @@ public final class KryoRegistration implements KryoRegistrator {
     kryo.register(org.apache.spark.sql.types.BooleanType$.class);
     // MLlib BlockMatrix.multiply sums its block products as Breeze matrices in a shuffle (bench).
     kryo.register(breeze.linalg.DenseMatrix$mcD$sp.class);
-    // The data layer's classes (DatasetSpec is a record: Java serialization) and what table reads ship.
-    org.ntkstudy.data.DataKryoClasses.register(kryo);
-    // The width sweep's broadcast setup and cell results (records go through Java serialization:
-    // Kryo 4 cannot construct them).
+    // The model inputs and width-sweep metrics broadcast to and returned from tasks (records go
+    // through Java serialization: Kryo 4 cannot construct them).
     kryo.register(org.ntkstudy.math.Model.class);
     kryo.register(org.ntkstudy.math.SweepMetrics.Reference.class);
-    kryo.register(org.ntkstudy.math.SweepMetrics.Cell.class,
-        new com.esotericsoftware.kryo.serializers.JavaSerializer());
-    kryo.register(org.ntkstudy.jobs.WidthSweepJob.CellResult.class);
-    kryo.register(org.ntkstudy.jobs.WidthSweepJob.ModelSetup.class);
-    // The train job's broadcast setup, Hadoop configuration and cell results.
-    kryo.register(org.ntkstudy.jobs.TrainJob.ModelSetup.class);
-    kryo.register(org.ntkstudy.jobs.TrainJob.CellResult.class,
-        new com.esotericsoftware.kryo.serializers.JavaSerializer());
-    kryo.register(org.apache.spark.util.SerializableConfiguration.class,
-        new com.esotericsoftware.kryo.serializers.JavaSerializer());
-    // The influence job's setups, networks, target specs and LOO engines.
-    org.ntkstudy.jobs.JobsKryoClasses.register(kryo);
+    kryo.register(org.ntkstudy.math.SweepMetrics.Cell.class, new JavaSerializer());
     kryo.register(Matrix.class, new MatrixSerializer());
     kryo.register(Matrix[].class);
     kryo.register(RowBlock.class, new RowBlockSerializer());
