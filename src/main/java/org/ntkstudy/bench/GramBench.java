@@ -1,51 +1,37 @@
 package org.ntkstudy.bench;
 
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.mllib.linalg.DenseMatrix;
 import org.apache.spark.mllib.linalg.distributed.BlockMatrix;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.UserInputException;
+import org.ntkstudy.bench.support.Medians;
+import org.ntkstudy.bench.support.NumpyRunner;
+import org.ntkstudy.bench.support.RandomMatrices;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
-import org.ntkstudy.io.Json;
-import org.ntkstudy.io.Npy;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.jobs.JobOptions;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.SymmetricEigen;
-import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockedRows;
+import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.MatrixBlock;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * The {@code bench} job: times, in one run, our blocked Gram G = XXᵀ on Spark, MLlib's
@@ -55,6 +41,8 @@ import scala.Tuple2;
  * <p>Contenders run in interleaved rounds (ours, BlockMatrix, NumPy, ours-eigen; repeated), not
  * one after the other, because this host drifts by ±30% within minutes (NOTES-spark-blas): a slow
  * minute then costs every contender alike instead of one. Each figure is the median of its rounds.
+ * MLlib's contender is {@link BlockMatrixGram}, the checks {@link GramCheck}, the printed table
+ * {@link GramReport}; the NumPy worker is the benches' shared {@code support.NumpyRunner}.
  */
 public final class GramBench {
   private static final Logger LOG = LoggerFactory.getLogger(GramBench.class);
@@ -65,8 +53,6 @@ public final class GramBench {
   public static final double TARGET_GRAM_VS_BLOCKMATRIX = 3.0;
   /** our eigenvalue seconds ÷ NumPy's must stay at or below this. */
   public static final double TARGET_EIGEN_TIME_VS_NUMPY = 1.5;
-  /** NumPy gets two BLAS threads: the comparison is against NumPy on this 2-core machine. */
-  public static final int NUMPY_THREADS = 2;
   /** Seed of the symmetric eigen-n×eigen-n test matrix, fixed so every run solves the same one. */
   public static final long EIGEN_SEED = 20260313L;
 
@@ -155,7 +141,7 @@ public final class GramBench {
    */
   public record Figure(String key, String label, double[] runs, Double flops) {
     public double medianSeconds() {
-      return median(runs);
+      return Medians.median(runs);
     }
 
     /** Flops ÷ median seconds ÷ 10⁹, or null when the figure has no flop count. */
@@ -245,18 +231,18 @@ public final class GramBench {
         spark.sparkContext().master(), spark.sparkContext().defaultParallelism());
 
     String loadBefore = loadAverage();
-    Matrix eigenMatrix = randomSymmetric(config.eigenN(), EIGEN_SEED);
+    Matrix eigenMatrix = RandomMatrices.symmetric(config.eigenN(), EIGEN_SEED);
     NumpyRunner numpy = config.skipNumpy() ? null : NumpyRunner.prepare(config.python(), x, eigenMatrix);
     BlockMatrix a = null;
     try {
       a = Stages.run(jsc, "bench/blockmatrix-build", "build and cache MLlib BlockMatrix A = X (not timed)",
-          () -> cachedBlockMatrix(jsc, x, block));
+          () -> BlockMatrixGram.cached(jsc, x, block));
       BlockMatrix aFinal = a;
 
       // Warm-up, untimed: the first Spark job of a kind pays class loading and JIT.
       Stages.run(jsc, "bench/warm-up", "one untimed run of each Spark path", () -> {
         timeOurs(jsc, x, block);
-        timeBlockMatrix(aFinal, n);
+        BlockMatrixGram.time(aFinal, n);
       });
 
       double[] ours = new double[config.repeats()];
@@ -271,7 +257,7 @@ public final class GramBench {
         ours[r] = Stages.run(jsc, "bench/gram-ours", "G = XX^T, broadcast X + i<=j block pairs" + round,
             () -> timeOurs(jsc, x, block));
         bm[r] = Stages.run(jsc, "bench/gram-blockmatrix", "G = A.multiply(A.transpose) on MLlib BlockMatrix" + round,
-            () -> timeBlockMatrix(aFinal, n));
+            () -> BlockMatrixGram.time(aFinal, n));
         if (numpy != null && numpy.available()) {
           NumpyRunner.Round np = numpy.round();
           if (np != null) {
@@ -294,24 +280,25 @@ public final class GramBench {
       double gramError = Stages.run(jsc, "bench/check", "max |G - XX^T| of ours (not timed)",
           () -> checkOurs(jsc, x, block));
       double bmError = Stages.run(jsc, "bench/check-blockmatrix", "max |G - XX^T| of BlockMatrix (not timed)",
-          () -> maxAbsError(upperBlocks(aFinal.multiply(aFinal.transpose())), grid, x));
+          () -> GramCheck.maxAbsError(BlockMatrixGram.upperBlocks(aFinal), grid, x));
       Double eigenDiff = null;
       if (numpy != null && numpy.lastEigenvalues() != null) {
-        eigenDiff = maxRelDiff(eigenOurs, numpy.lastEigenvalues());
+        eigenDiff = GramCheck.maxRelDiff(eigenOurs, numpy.lastEigenvalues());
       }
 
       List<Figure> figures = new ArrayList<>();
       figures.add(new Figure(GRAM_OURS, "G = XX^T, ours: broadcast X, i<=j block pairs", ours, gramFlops));
       figures.add(new Figure(GRAM_BLOCKMATRIX, "G = XX^T, MLlib BlockMatrix A.multiply(A^T)", bm, gramFlops));
       if (!npGram.isEmpty()) {
-        figures.add(new Figure(GRAM_NUMPY, "G = XX^T, NumPy X @ X.T, " + NUMPY_THREADS + " threads", toArray(npGram),
+        figures.add(new Figure(GRAM_NUMPY, "G = XX^T, NumPy X @ X.T, " + NumpyRunner.THREADS + " threads",
+            toArray(npGram), gramFlops));
+        figures.add(new Figure(GRAM_NUMPY_OUT,
+            "G = XX^T, NumPy matmul(X, X.T, out=G), " + NumpyRunner.THREADS + " threads", toArray(npGramOut),
             gramFlops));
-        figures.add(new Figure(GRAM_NUMPY_OUT, "G = XX^T, NumPy matmul(X, X.T, out=G), " + NUMPY_THREADS + " threads",
-            toArray(npGramOut), gramFlops));
       }
       figures.add(new Figure(EIGEN_OURS, "eigenvalues, ours: LAPACK dsyevd (values)", eig, null));
       if (!npEig.isEmpty()) {
-        figures.add(new Figure(EIGEN_NUMPY, "eigenvalues, NumPy eigvalsh, " + NUMPY_THREADS + " threads",
+        figures.add(new Figure(EIGEN_NUMPY, "eigenvalues, NumPy eigvalsh, " + NumpyRunner.THREADS + " threads",
             toArray(npEig), null));
       }
       Figure fo = find(figures, GRAM_OURS);
@@ -368,12 +355,12 @@ public final class GramBench {
       summary.put("load_average_before", loadBefore);
       summary.put("load_average_after", loadAverage());
       summary.put("numpy", numpy == null ? Map.of("status", "skipped (--skip-numpy)") : numpy.describe());
-      summary.put("definitions", definitions());
+      summary.put("definitions", GramReport.definitions());
       // The run's seed is the one that chose X; the eigen matrix's fixed seed is in the config.
       long seed = config.data() != null ? config.data().seed() : EIGEN_SEED;
       summary.put("provenance", Provenance.of(spark, config.toMap(), seed));
 
-      String report = report(summary, figures, ratios, gramError, bmError, eigenDiff);
+      String report = GramReport.report(summary, figures, ratios, gramError, bmError, eigenDiff);
       Path done = null;
       if (output != null) {
         output.writeJson("summary.json", summary);
@@ -402,18 +389,7 @@ public final class GramBench {
     long elements = countElements(rows.symmetricBlocks(BlockKernel.linear(), 0));
     double s = seconds(t0);
     rows.release();
-    requireElements(elements, rows.grid().upperTriangleBytes() / 8, "ours");
-    return s;
-  }
-
-  /** One timed run of MLlib's product, A (already cached) times its transpose, blocks materialised. */
-  static double timeBlockMatrix(BlockMatrix a, int n) {
-    long t0 = System.nanoTime();
-    BlockMatrix g = a.multiply(a.transpose());
-    long elements =
-        g.blocks().toJavaRDD().map(b -> (long) b._2().numRows() * b._2().numCols()).reduce(Long::sum);
-    double s = seconds(t0);
-    requireElements(elements, (long) n * n, "BlockMatrix");
+    GramCheck.requireElements(elements, rows.grid().upperTriangleBytes() / 8, "ours");
     return s;
   }
 
@@ -425,215 +401,12 @@ public final class GramBench {
     return blocks.map(b -> (long) b.values().rows() * b.values().cols()).reduce(Long::sum);
   }
 
-  private static void requireElements(long got, long expected, String what) {
-    if (got != expected) {
-      throw new IllegalStateException(what + " produced " + got + " elements, expected " + expected);
-    }
-  }
-
   /** Our blocks once more, collected, against XXᵀ. */
   private static double checkOurs(JavaSparkContext jsc, Matrix x, int block) {
     BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
     List<MatrixBlock> blocks = rows.symmetricBlocks(BlockKernel.linear(), 0).collect();
     rows.release();
-    return maxAbsError(blocks, rows.grid(), x);
-  }
-
-  /**
-   * max |G_IJ − (XXᵀ)_IJ| over upper-triangle blocks, each expected exactly once. The reference
-   * is one block row of XXᵀ at a time, X_I·Xᵀ against all of X, so it never shares the blocking
-   * of the result it checks; a missing or repeated block is an error, not a small number.
-   */
-  static double maxAbsError(List<MatrixBlock> blocks, BlockGrid grid, Matrix x) {
-    int nb = grid.numBlocks();
-    List<List<MatrixBlock>> byRow = new ArrayList<>();
-    for (int i = 0; i < nb; i++) {
-      byRow.add(new ArrayList<>());
-    }
-    for (MatrixBlock b : blocks) {
-      if (b.blockRow() < 0 || b.blockRow() >= nb || b.blockCol() < b.blockRow() || b.blockCol() >= nb) {
-        throw new IllegalStateException(
-            "block (" + b.blockRow() + ", " + b.blockCol() + ") is not an upper-triangle block");
-      }
-      byRow.get(b.blockRow()).add(b);
-    }
-    int n = grid.n();
-    double worst = 0;
-    for (int i = 0; i < nb; i++) {
-      List<MatrixBlock> row = byRow.get(i);
-      row.sort(Comparator.comparingInt(MatrixBlock::blockCol));
-      if (row.size() != nb - i) {
-        throw new IllegalStateException("block row " + i + " has " + row.size() + " blocks, expected " + (nb - i));
-      }
-      int r0 = grid.blockStart(i);
-      Matrix ref = Blas.multiplyTransposed(x.rowRange(r0, r0 + grid.blockRows(i)), x);
-      for (int k = 0; k < row.size(); k++) {
-        MatrixBlock b = row.get(k);
-        if (b.blockCol() != i + k) {
-          throw new IllegalStateException("block (" + i + ", " + (i + k) + ") is missing or repeated");
-        }
-        Matrix v = b.values();
-        int c0 = grid.blockStart(b.blockCol());
-        if (v.rows() != grid.blockRows(i) || v.cols() != grid.blockRows(b.blockCol())) {
-          throw new IllegalStateException("block (" + i + ", " + b.blockCol() + ") has shape " + v);
-        }
-        for (int r = 0; r < v.rows(); r++) {
-          for (int c = 0; c < v.cols(); c++) {
-            worst = Math.max(worst, Math.abs(v.get(r, c) - ref.get(r, c0 + c)));
-          }
-        }
-      }
-    }
-    return worst;
-  }
-
-  /**
-   * A = X as an MLlib BlockMatrix of {@code block}×d blocks (what {@code toBlockMatrix(block, d)}
-   * builds: column-major dense blocks, one block column), cached and materialised so that only
-   * the product is timed.
-   */
-  static BlockMatrix cachedBlockMatrix(JavaSparkContext jsc, Matrix x, int block) {
-    BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
-    int d = x.cols();
-    JavaRDD<Tuple2<Tuple2<Object, Object>, org.apache.spark.mllib.linalg.Matrix>> blocks =
-        rows.rdd()
-            .map(rb -> {
-              Matrix colMajor = rb.rows().transpose();
-              org.apache.spark.mllib.linalg.Matrix m = new DenseMatrix(rb.rows().rows(), d, colMajor.data());
-              Tuple2<Object, Object> key = new Tuple2<>(rb.index(), 0);
-              return new Tuple2<Tuple2<Object, Object>, org.apache.spark.mllib.linalg.Matrix>(key, m);
-            });
-    blocks.cache();
-    BlockMatrix a = new BlockMatrix(blocks.rdd(), block, d, x.rows(), d);
-    long elements = a.blocks().toJavaRDD().map(b -> (long) b._2().numRows() * b._2().numCols()).reduce(Long::sum);
-    requireElements(elements, (long) x.rows() * d, "BlockMatrix A");
-    rows.release();
-    return a;
-  }
-
-  /** The upper-triangle blocks of a BlockMatrix result, row-major, on the driver. */
-  private static List<MatrixBlock> upperBlocks(BlockMatrix g) {
-    return g.blocks()
-        .toJavaRDD()
-        .filter(b -> (Integer) b._1()._1() <= (Integer) b._1()._2())
-        .map(b -> {
-          org.apache.spark.mllib.linalg.Matrix m = b._2();
-          // toArray is column-major: read as cols×rows row-major, it is the transpose.
-          Matrix rowMajor = new Matrix(m.numCols(), m.numRows(), m.toArray()).transpose();
-          return new MatrixBlock((Integer) b._1()._1(), (Integer) b._1()._2(), rowMajor);
-        })
-        .collect();
-  }
-
-  /** A symmetric m×m matrix of uniform entries in [−1, 1), the same for the same seed. */
-  public static Matrix randomSymmetric(int m, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    Matrix s = new Matrix(m, m);
-    double[] a = s.data();
-    for (int i = 0; i < m; i++) {
-      for (int j = i; j < m; j++) {
-        double v = 2 * rnd.nextDouble() - 1;
-        a[i * m + j] = v;
-        a[j * m + i] = v;
-      }
-    }
-    return s;
-  }
-
-  /** n random rows of dimension d scaled to unit length, like the study's inputs x = p/|p|. */
-  public static Matrix randomUnitRows(int n, int d, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    Matrix x = new Matrix(n, d);
-    double[] a = x.data();
-    for (int i = 0; i < n; i++) {
-      double norm = 0;
-      for (int j = 0; j < d; j++) {
-        double v = rnd.nextDouble();
-        a[i * d + j] = v;
-        norm += v * v;
-      }
-      double inv = 1 / Math.sqrt(norm);
-      for (int j = 0; j < d; j++) {
-        a[i * d + j] *= inv;
-      }
-    }
-    return x;
-  }
-
-  /** max |a_k − b_k| ÷ max |a_k|, both descending. */
-  private static double maxRelDiff(double[] a, double[] b) {
-    if (a.length != b.length) {
-      throw new IllegalStateException("NumPy returned " + b.length + " eigenvalues, ours " + a.length);
-    }
-    double scale = 0;
-    double worst = 0;
-    for (int k = 0; k < a.length; k++) {
-      scale = Math.max(scale, Math.abs(a[k]));
-      worst = Math.max(worst, Math.abs(a[k] - b[k]));
-    }
-    return scale == 0 ? worst : worst / scale;
-  }
-
-  private static String report(Map<String, Object> s, List<Figure> figures, List<Ratio> ratios, double gramError,
-      double bmError, Double eigenDiff) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%nbench: n = %s, d = %s, block = %s (%s blocks, %s pairs), eigen-n = %s,"
-            + " median of %s rounds%n", s.get("n"), s.get("d"), s.get("block"), s.get("blocks"), s.get("block_pairs"),
-        s.get("eigen_n"), s.get("repeats")));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> np = (Map<String, Object>) s.get("numpy");
-    sb.append(String.format(Locale.ROOT,
-        "BLAS %s, LAPACK %s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, %s, %s cores%n",
-        s.get("blas"), s.get("lapack"), s.get("openblas_num_threads"), s.get("openblas_coretype"),
-        s.get("spark_master"), s.get("cores")));
-    sb.append(String.format(Locale.ROOT, "NumPy: %s%n", np.getOrDefault("version", np.get("status"))
-        + (np.get("openblas_corename") != null
-            ? " (OpenBLAS " + np.get("blas_version") + ", " + np.get("openblas_corename") + ", " + np.get("threads")
-                + " threads)" : "")));
-    sb.append(String.format(Locale.ROOT, "host load average (1/5/15 min) before %s, after %s%n%n",
-        s.get("load_average_before"), s.get("load_average_after")));
-    sb.append(String.format(Locale.ROOT, "  %-50s %10s %9s   %s%n", "figure", "median s", "GFLOP/s", "rounds (s)"));
-    for (Figure f : figures) {
-      StringBuilder rounds = new StringBuilder();
-      for (double v : f.runs()) {
-        rounds.append(String.format(Locale.ROOT, "%.3f ", v));
-      }
-      String label = f.label() + (f.key().startsWith("eigen") ? " " + s.get("eigen_n") + "x" + s.get("eigen_n") : "");
-      sb.append(String.format(Locale.ROOT, "  %-50s %10.3f %9s   %s%n", label, f.medianSeconds(),
-          f.gflops() == null ? "-" : String.format(Locale.ROOT, "%.1f", f.gflops()), rounds.toString().trim()));
-    }
-    sb.append(String.format(Locale.ROOT, "%n  %-22s %8s %9s  %s%n", "ratio", "value", "target", "status"));
-    for (Ratio r : ratios) {
-      sb.append(String.format(Locale.ROOT, "  %-22s %8s %9s  %s%n", r.key(),
-          r.value() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.value()), r.targetText(), r.status()));
-    }
-    sb.append(String.format(Locale.ROOT, "%n  checks: max|G_ours - XX^T| = %.2e, max|G_BlockMatrix - XX^T| = %.2e,"
-        + " max|lambda_ours - lambda_NumPy| / max|lambda| = %s%n", gramError, bmError,
-        eigenDiff == null ? "-" : String.format(Locale.ROOT, "%.2e", eigenDiff)));
-    sb.append("  GFLOP/s = 2 n^2 d / t, whatever part of G an implementation computes (ours and NumPy use symmetry,"
-        + " BlockMatrix does not)\n");
-    return sb.toString();
-  }
-
-  private static Map<String, String> definitions() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("gram_*_gflops", "2 n^2 d / median seconds, whatever part of G the implementation computes");
-    m.put("gram_ours_s", "X on the driver -> broadcast -> every i<=j block of G materialised on the executors"
-        + " (counted, not collected)");
-    m.put("gram_blockmatrix_s", "A.multiply(A.transpose()) with A cached beforehand -> every block of G"
-        + " materialised (counted, not collected)");
-    m.put("gram_numpy_s", "X @ X.T in a Python process with " + NUMPY_THREADS + " BLAS threads, X already loaded,"
-        + " a new result each call");
-    m.put("gram_numpy_out_s", "np.matmul(X, X.T, out=G) into a result allocated once (no first-touch page faults)");
-    m.put("eigen_ours_s", "SymmetricEigen.values (LAPACK dsyevd, values only) of the eigen_n x eigen_n matrix, on the"
-        + " driver as the jobs call it (DriverBlas: all cores in local mode)");
-    m.put("eigen_numpy_s", "np.linalg.eigvalsh of the same matrix");
-    m.put("gram_vs_numpy", "gram_ours_gflops / the larger of gram_numpy_gflops and gram_numpy_out_gflops");
-    m.put("gram_vs_blockmatrix", "gram_ours_gflops / gram_blockmatrix_gflops");
-    m.put("eigen_time_vs_numpy", "eigen_ours_s / eigen_numpy_s");
-    m.put("runs_s", "the seconds of every timed round; rounds interleave the contenders, after one untimed"
-        + " warm-up of each Spark path");
-    return m;
+    return GramCheck.maxAbsError(blocks, rows.grid(), x);
   }
 
   /**
@@ -651,18 +424,6 @@ public final class GramBench {
 
   private static Figure find(List<Figure> figures, String key) {
     return figures.stream().filter(f -> f.key().equals(key)).findFirst().orElse(null);
-  }
-
-  /** The median of a list of timings (the three benches' one figure per contender). */
-  static double median(List<Double> v) {
-    return median(v.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int k = s.length / 2;
-    return s.length % 2 == 1 ? s[k] : 0.5 * (s[k - 1] + s[k]);
   }
 
   private static double[] toArray(List<Double> v) {
@@ -693,261 +454,5 @@ public final class GramBench {
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  /**
-   * Runs NumPy in one Python child process that lives for the whole bench and times one round
-   * per request, so its rounds interleave with ours. One process, warmed up once, because a fresh
-   * process's first two {@code X @ X.T} at n = 8192 took twice as long as later ones (1.47 s
-   * against 0.76 s: first touch of the 512 MiB results), and our JVM is measured warm too.
-   */
-  static final class NumpyRunner implements AutoCloseable {
-    /**
-     * Prints one JSON line when ready (or "error" when NumPy cannot be imported, so Java can skip
-     * loudly), then one per "round" line read from stdin, until "quit".
-     */
-    private static final String SCRIPT = """
-        import ctypes, glob, json, os, sys, time
-        try:
-            import numpy as np
-        except ImportError as e:
-            print(json.dumps({"error": "NumPy is not installed for " + sys.executable + ": " + str(e)}), flush=True)
-            sys.exit(0)
-
-        def corename():
-            # Which OpenBLAS kernel NumPy runs: threadpoolctl would say, but is not always installed.
-            libs = os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs")
-            for path in glob.glob(os.path.join(libs, "*openblas*")):
-                lib = ctypes.CDLL(path)
-                for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename",
-                             "openblas_get_corename64_", "openblas_get_corename"):
-                    f = getattr(lib, name, None)
-                    if f is not None:
-                        f.restype = ctypes.c_char_p
-                        return f().decode()
-            return None
-
-        x_path, e_path, w_path = sys.argv[1], sys.argv[2], sys.argv[3]
-        X = np.load(x_path)
-        A = np.load(e_path)
-        # Warm-up, untimed: thread start-up and first touch of two results' memory.
-        G = X @ X.T
-        G = X @ X.T
-        del G
-        G_out = np.empty((X.shape[0], X.shape[0]))
-        np.matmul(X, X.T, out=G_out)
-        blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
-        print(json.dumps({"ready": True, "version": np.__version__, "blas": blas.get("name"),
-                          "blas_version": blas.get("version"), "openblas_corename": corename(),
-                          "threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-                          "python": sys.version.split()[0]}), flush=True)
-        for line in sys.stdin:
-            if line.strip() != "round":
-                break
-            t = time.perf_counter()
-            G = X @ X.T
-            gram = time.perf_counter() - t
-            del G
-            t = time.perf_counter()
-            np.matmul(X, X.T, out=G_out)
-            gram_out = time.perf_counter() - t
-            t = time.perf_counter()
-            w = np.linalg.eigvalsh(A)
-            eig = time.perf_counter() - t
-            np.save(w_path, w[::-1].copy())
-            print(json.dumps({"gram_s": gram, "gram_out_s": gram_out, "eigen_s": eig}), flush=True)
-        """;
-
-    /** One round's seconds. */
-    record Round(double gramSeconds, double gramOutSeconds, double eigenSeconds) {}
-
-    private final String python;
-    private final java.nio.file.Path dir;
-    private Process process;
-    private BufferedReader stdout;
-    private Writer stdin;
-    private final StringBuffer stderr = new StringBuffer();
-    private boolean available = true;
-    private String skipReason;
-    private Map<String, Object> info;
-    private double[] lastEigenvalues;
-
-    private NumpyRunner(String python, java.nio.file.Path dir) {
-      this.python = python;
-      this.dir = dir;
-    }
-
-    static NumpyRunner prepare(String python, Matrix x, Matrix eigenMatrix) {
-      try {
-        java.nio.file.Path dir = Files.createTempDirectory("ntk-bench-");
-        writeNpy(dir.resolve("x.npy"), x);
-        writeNpy(dir.resolve("eigen.npy"), eigenMatrix);
-        Files.writeString(dir.resolve("bench_numpy.py"), SCRIPT);
-        return new NumpyRunner(python, dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the NumPy bench's inputs to a temporary folder", e);
-      }
-    }
-
-    private static void writeNpy(java.nio.file.Path p, Matrix m) throws IOException {
-      try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(p), 1 << 20)) {
-        Npy.write(o, m);
-      }
-    }
-
-    boolean available() {
-      return available;
-    }
-
-    double[] lastEigenvalues() {
-      return lastEigenvalues;
-    }
-
-    /**
-     * Starts the worker and waits until it has loaded and warmed up; false (with a loud warning)
-     * when Python or NumPy is missing.
-     */
-    private boolean start() throws IOException {
-      ProcessBuilder pb = new ProcessBuilder(python, dir.resolve("bench_numpy.py").toString(),
-          dir.resolve("x.npy").toString(), dir.resolve("eigen.npy").toString(), dir.resolve("w.npy").toString());
-      Map<String, String> env = pb.environment();
-      env.put("OPENBLAS_NUM_THREADS", Integer.toString(NUMPY_THREADS));
-      env.put("OMP_NUM_THREADS", Integer.toString(NUMPY_THREADS));
-      env.put("MKL_NUM_THREADS", Integer.toString(NUMPY_THREADS));
-      // Set on this machine for old OpenBLAS builds; they pin current NumPy to slower kernels.
-      env.remove("OPENBLAS_CORETYPE");
-      env.remove("OPENBLAS_L2_SIZE");
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        skip(python + " cannot be started (" + e.getMessage() + ")");
-        return false;
-      }
-      Process p = process;
-      // Drained on its own thread so a chatty stderr can never block the worker.
-      Thread drain = new Thread(() -> {
-        try (var err = new BufferedReader(
-            new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = err.readLine()) != null) {
-            stderr.append(line).append('\n');
-          }
-        } catch (IOException e) {
-          // The worker ended; what it printed so far is kept.
-        }
-      }, "numpy-stderr");
-      drain.setDaemon(true);
-      drain.start();
-      stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      stdin = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-      Map<String, Object> ready = readReply();
-      if (ready.containsKey("error")) {
-        skip(String.valueOf(ready.get("error")));
-        return false;
-      }
-      info = ready;
-      return true;
-    }
-
-    /** Runs one round; null (and NumPy marked unavailable, with a loud warning) when it cannot run. */
-    Round round() {
-      try {
-        if (process == null && !start()) {
-          return null;
-        }
-        stdin.write("round\n");
-        stdin.flush();
-        Map<String, Object> json = readReply();
-        try (InputStream in = Files.newInputStream(dir.resolve("w.npy"))) {
-          lastEigenvalues = Npy.read(in, "w.npy").data();
-        }
-        return new Round(((Number) json.get("gram_s")).doubleValue(), ((Number) json.get("gram_out_s")).doubleValue(),
-            ((Number) json.get("eigen_s")).doubleValue());
-      } catch (IOException e) {
-        throw failure("cannot talk to the NumPy worker: " + e.getMessage());
-      }
-    }
-
-    /** The worker's next JSON line; a failure with its stderr when it ended instead. */
-    private Map<String, Object> readReply() throws IOException {
-      String line = stdout.readLine();
-      if (line == null) {
-        throw failure("the NumPy worker ended");
-      }
-      try {
-        return Json.read(line);
-      } catch (IllegalArgumentException e) {
-        throw failure("the NumPy worker printed " + line);
-      }
-    }
-
-    private IllegalStateException failure(String what) {
-      Integer exit = null;
-      try {
-        if (process.waitFor(5, TimeUnit.SECONDS)) {
-          exit = process.exitValue();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return new IllegalStateException(what + (exit == null ? "" : " (exit " + exit + ")") + ":\n"
-          + stderr.toString().strip() + "\n(pass --skip-numpy to run without it)");
-    }
-
-    private void skip(String reason) {
-      available = false;
-      skipReason = reason;
-      LOG.warn("\n**********************************************************************\n"
-          + "* NumPy SKIPPED: {}\n"
-          + "* The NumPy figures and the ratios against NumPy are missing.\n"
-          + "* Install NumPy (e.g. apt-get install -y python3-numpy) or pass --python PATH;\n"
-          + "* pass --skip-numpy to skip it on purpose.\n"
-          + "**********************************************************************", reason);
-    }
-
-    /** What ran: NumPy's version, BLAS and kernel, or why it was skipped. */
-    Map<String, Object> describe() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      if (info == null) {
-        m.put("status", "skipped: " + (skipReason == null ? "not run" : skipReason));
-        return m;
-      }
-      m.put("status", "ran");
-      m.putAll(info);
-      m.remove("ready");
-      m.put("threads", NUMPY_THREADS);
-      m.put("env_removed", List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"));
-      return m;
-    }
-
-    @Override
-    public void close() {
-      if (process != null) {
-        try {
-          stdin.write("quit\n");
-          stdin.close();
-          if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
-        } catch (IOException e) {
-          process.destroyForcibly();
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-          Thread.currentThread().interrupt();
-        }
-        String err = stderr.toString().strip();
-        if (!err.isEmpty()) {
-          LOG.info("NumPy worker stderr:\n{}", err);
-        }
-      }
-      try (var files = Files.list(dir)) {
-        for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-          Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        LOG.warn("could not remove the temporary folder {}: {}", dir, e.getMessage());
-      }
-    }
   }
 }

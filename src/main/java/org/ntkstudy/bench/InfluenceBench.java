@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.netlib.util.intW;
+import org.ntkstudy.bench.support.Medians;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
@@ -117,8 +118,8 @@ public final class InfluenceBench {
       LOG.info(String.format(Locale.ROOT, "round %d: ours %.3f s (Influence.of %.3f s); dpotrf %.3f + dpotri %.3f +"
           + " GEMM %.3f s", r + 1, ours.get(r), factorParts.get(r), times[0], times[1], times[2]));
     }
-    double tOurs = GramBench.median(ours);
-    double tBlocks = GramBench.median(chol) + GramBench.median(inv) + GramBench.median(gemm);
+    double tOurs = Medians.median(ours);
+    double tBlocks = Medians.median(chol) + Medians.median(inv) + Medians.median(gemm);
 
     // Naive refits at a smaller n, for the record.
     int nn = Math.min(config.naiveN(), n);
@@ -154,10 +155,10 @@ public final class InfluenceBench {
     s.put("repeats", config.repeats());
     s.put("influence_ours_s", tOurs);
     s.put("influence_ours_runs_s", ours);
-    s.put("influence_ours_factor_s", GramBench.median(factorParts));
-    s.put("dpotrf_s", GramBench.median(chol));
-    s.put("dpotri_s", GramBench.median(inv));
-    s.put("gemm_s", GramBench.median(gemm));
+    s.put("influence_ours_factor_s", Medians.median(factorParts));
+    s.put("dpotrf_s", Medians.median(chol));
+    s.put("dpotri_s", Medians.median(inv));
+    s.put("gemm_s", Medians.median(gemm));
     s.put("blocks_s", tBlocks);
     s.put("influence_vs_blocks", tOurs / tBlocks);
     s.put("influence_vs_blocks_target", "<= " + TARGET_VS_BLOCKS);
@@ -184,8 +185,8 @@ public final class InfluenceBench {
           dpotrf + dpotri + K* B GEMM alone %8.3f s  (%.3f + %.3f + %.3f)
           ratio ours / blocks   %.2f (target <= %.1f): %s
           naive refits at n = %d          %8.3f s  (closed form at that n: %.3f s; max |dI|/max|I| = %.1e)
-        """, n, nt, y.cols(), config.repeats(), tOurs, tBlocks, GramBench.median(chol), GramBench.median(inv),
-        GramBench.median(gemm), tOurs / tBlocks, TARGET_VS_BLOCKS, s.get("influence_vs_blocks_status"), nn, tNaive,
+        """, n, nt, y.cols(), config.repeats(), tOurs, tBlocks, Medians.median(chol), Medians.median(inv),
+        Medians.median(gemm), tOurs / tBlocks, TARGET_VS_BLOCKS, s.get("influence_vs_blocks_status"), nn, tNaive,
         tClosedSmall, err);
     return new Result(s, report);
   }
@@ -251,9 +252,9 @@ public final class InfluenceBench {
     }
     strips.unpersist(false);
     rows.release();
-    double tTiled = GramBench.median(tiled);
-    double tDriver = GramBench.median(driver);
-    double tBlocks = GramBench.median(blocks);
+    double tTiled = Medians.median(tiled);
+    double tDriver = Medians.median(driver);
+    double tBlocks = Medians.median(blocks);
     double flops = 2.0 / 3.0 * n * (double) n * n + 2.0 * nt * (double) n * n;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("suite", "tiled");
@@ -265,7 +266,7 @@ public final class InfluenceBench {
     s.put("repeats", config.repeats());
     s.put("tiled_s", tTiled);
     s.put("tiled_runs_s", tiled);
-    s.put("tiled_factor_s", GramBench.median(tiledFactor));
+    s.put("tiled_factor_s", Medians.median(tiledFactor));
     s.put("driver_s", tDriver);
     s.put("driver_runs_s", driver);
     s.put("blocks_s", tBlocks);

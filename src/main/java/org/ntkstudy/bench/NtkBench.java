@@ -9,6 +9,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.bench.support.Medians;
+import org.ntkstudy.bench.support.NumpyRunner;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.io.RunOutput;
@@ -71,8 +73,8 @@ public final class NtkBench {
     Matrix dPattern = NtkKernels.activationPattern(x, w);
     Matrix a = concat(x, dPattern);
     double numpyFlops = 2.0 * n * (double) n * (d + m);
-    GramBench.NumpyRunner numpy = config.skipNumpy() ? null
-        : GramBench.NumpyRunner.prepare(config.python(), a, new Matrix(2, 2, new double[] {2, 1, 1, 2}));
+    NumpyRunner numpy = config.skipNumpy() ? null
+        : NumpyRunner.prepare(config.python(), a, new Matrix(2, 2, new double[] {2, 1, 1, 2}));
     List<Double> ours = new ArrayList<>();
     List<Double> np = new ArrayList<>();
     try {
@@ -80,7 +82,7 @@ public final class NtkBench {
       for (int r = 0; r < config.repeats(); r++) {
         double t = timeOurs(jsc, x, w, block);
         ours.add(t);
-        GramBench.NumpyRunner.Round round = numpy == null ? null : numpy.round();
+        NumpyRunner.Round round = numpy == null ? null : numpy.round();
         if (round != null) {
           np.add(Math.min(round.gramSeconds(), round.gramOutSeconds()));
         }
@@ -94,7 +96,7 @@ public final class NtkBench {
     }
     double err = check(jsc, x, w, block);
 
-    double oursS = GramBench.median(ours);
+    double oursS = Medians.median(ours);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("job", "bench");
     s.put("suite", "ntk");
@@ -110,7 +112,7 @@ public final class NtkBench {
     s.put("ntk_ours_runs_s", ours);
     Double ratio = null;
     if (!np.isEmpty()) {
-      double npS = GramBench.median(np);
+      double npS = Medians.median(np);
       s.put("numpy_dgemm_s", npS);
       s.put("numpy_dgemm_gflops", numpyFlops / npS / 1e9);
       s.put("numpy_dgemm_runs_s", np);
@@ -138,8 +140,8 @@ public final class NtkBench {
             + "  NumPy   %8s s  %7s GFLOP/s (DGEMM, 2 threads)%n"
             + "  ratio   %s (target >= %.2f): %s%n  max |Theta_blocked - Theta_local| = %.1e%n",
         n, d, m, block, grid.numPairs(), oursS, flops / oursS / 1e9,
-        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", GramBench.median(np)),
-        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", numpyFlops / GramBench.median(np) / 1e9),
+        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", Medians.median(np)),
+        np.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", numpyFlops / Medians.median(np) / 1e9),
         ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio), TARGET, s.get("ntk_vs_numpy_dgemm_status"), err);
     Path done = null;
     if (output != null) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.bench.support.Medians;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
@@ -106,8 +107,8 @@ public final class TrainBench {
     }
     xb.unpersist(false);
     yb.unpersist(false);
-    double ours = GramBench.median(runs);
-    double allCores = GramBench.median(wall);
+    double ours = Medians.median(runs);
+    double allCores = Medians.median(wall);
     Double np1 = config.skipNumpy() ? null : numpy(n, d, m, c, batch, 1);
     Double np2 = config.skipNumpy() ? null : numpy(n, d, m, c, batch, cores);
 

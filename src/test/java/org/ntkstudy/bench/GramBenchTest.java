@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.UserInputException;
+import org.ntkstudy.bench.support.RandomMatrices;
 import org.ntkstudy.io.Json;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Matrix;
@@ -28,7 +29,7 @@ class GramBenchTest {
 
   @Test
   void tinyBenchGivesFiniteFiguresAndACorrectGram(@TempDir Path dir) throws Exception {
-    Matrix x = GramBench.randomUnitRows(300, 784, 7);
+    Matrix x = RandomMatrices.unitRows(300, 784, 7);
     // Block 64: five blocks, the last one ragged (44 rows), fifteen block pairs.
     GramBench.Config config =
         new GramBench.Config(null, x, 64, 1, 200, false, "python3", dir.resolve("bench").toString(), false);
@@ -82,7 +83,7 @@ class GramBenchTest {
 
   @Test
   void theGramCheckCatchesAWrongMissingOrRepeatedBlock() {
-    Matrix x = GramBench.randomUnitRows(10, 3, 1);
+    Matrix x = RandomMatrices.unitRows(10, 3, 1);
     BlockGrid grid = new BlockGrid(10, 4);
     List<MatrixBlock> blocks = new ArrayList<>();
     for (BlockGrid.BlockPair p : grid.pairs()) {
@@ -91,19 +92,19 @@ class GramBenchTest {
       blocks.add(new MatrixBlock(p.i(), p.j(), Blas.multiplyTransposed(
           x.rowRange(r0, r0 + grid.blockRows(p.i())), x.rowRange(c0, c0 + grid.blockRows(p.j())))));
     }
-    assertTrue(GramBench.maxAbsError(blocks, grid, x) <= 1e-15);
+    assertTrue(GramCheck.maxAbsError(blocks, grid, x) <= 1e-15);
 
     Matrix wrong = blocks.get(4).values().copy();
     wrong.set(0, 0, wrong.get(0, 0) + 1e-9);
     List<MatrixBlock> corrupted = new ArrayList<>(blocks);
     corrupted.set(4, new MatrixBlock(blocks.get(4).blockRow(), blocks.get(4).blockCol(), wrong));
-    assertTrue(GramBench.maxAbsError(corrupted, grid, x) >= 0.9e-9);
+    assertTrue(GramCheck.maxAbsError(corrupted, grid, x) >= 0.9e-9);
 
     List<MatrixBlock> missing = new ArrayList<>(blocks.subList(1, blocks.size()));
-    assertThrows(IllegalStateException.class, () -> GramBench.maxAbsError(missing, grid, x));
+    assertThrows(IllegalStateException.class, () -> GramCheck.maxAbsError(missing, grid, x));
     List<MatrixBlock> repeated = new ArrayList<>(blocks);
     repeated.set(1, blocks.get(2));
-    assertThrows(IllegalStateException.class, () -> GramBench.maxAbsError(repeated, grid, x));
+    assertThrows(IllegalStateException.class, () -> GramCheck.maxAbsError(repeated, grid, x));
   }
 
   @Test
@@ -118,7 +119,7 @@ class GramBenchTest {
 
   @Test
   void configTakesExactlyOneSourceAndRejectsBadNumbers() {
-    Matrix x = GramBench.randomUnitRows(5, 3, 1);
+    Matrix x = RandomMatrices.unitRows(5, 3, 1);
     assertThrows(IllegalArgumentException.class,
         () -> new GramBench.Config(null, null, 4, 1, 4, true, "python3", null, false));
     assertThrows(UserInputException.class, () -> GramBench.Config.ofInputs(x, 0, 1, 4, true));
@@ -128,8 +129,8 @@ class GramBenchTest {
 
   @Test
   void randomSymmetricIsSymmetricAndReproducible() {
-    Matrix a = GramBench.randomSymmetric(17, 3);
-    Matrix b = GramBench.randomSymmetric(17, 3);
+    Matrix a = RandomMatrices.symmetric(17, 3);
+    Matrix b = RandomMatrices.symmetric(17, 3);
     assertEquals(0.0, a.maxAbsDiff(b));
     assertEquals(0.0, a.maxAbsDiff(a.transpose()));
   }

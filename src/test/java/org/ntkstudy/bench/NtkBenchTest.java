@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.ntkstudy.bench.support.RandomMatrices;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.testing.SparkTestSession;
@@ -11,7 +12,7 @@ import org.ntkstudy.testing.SparkTestSession;
 class NtkBenchTest {
   @Test
   void tinyRunIsCorrectAndItsFiguresArePositive() {
-    Matrix x = GramBench.randomUnitRows(200, 30, 4);
+    Matrix x = RandomMatrices.unitRows(200, 30, 4);
     NtkBench.Result r = new NtkBench(new NtkBench.Config(null, x, 64, 64, 1, true, "python3", null, false))
         .run(SparkTestSession.get());
     assertTrue(r.maxAbsError() <= 1e-12, "blocked = local: " + r.maxAbsError());

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.ntkstudy.bench.support.RandomMatrices;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.testing.SparkTestSession;
 
 class TrainBenchTest {
   @Test
   void tinyEpochTimesArePositiveAndFlopsFollowTheConvention() {
-    Matrix x = GramBench.randomUnitRows(300, 20, 2);
+    Matrix x = RandomMatrices.unitRows(300, 20, 2);
     Matrix y = new Matrix(300, 3);
     for (int i = 0; i < 300; i++) {
       y.set(i, i % 3, 1);
