@@ -54,8 +54,10 @@ public final class KryoRegistration implements KryoRegistrator {
         new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(org.ntkstudy.jobs.WidthSweepJob.CellResult.class);
     kryo.register(org.ntkstudy.jobs.WidthSweepJob.ModelSetup.class);
+    kryo.register(org.ntkstudy.jobs.WidthSweepJob.Cell.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
     // The train job's broadcast setup, Hadoop configuration and cell results.
     kryo.register(org.ntkstudy.jobs.TrainJob.ModelSetup.class);
+    kryo.register(org.ntkstudy.jobs.TrainJob.Cell.class, new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(org.ntkstudy.jobs.TrainJob.CellResult.class,
         new com.esotericsoftware.kryo.serializers.JavaSerializer());
     kryo.register(org.apache.spark.util.SerializableConfiguration.class,
