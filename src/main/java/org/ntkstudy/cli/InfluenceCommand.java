@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 public final class InfluenceCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin ResumeOption resume;
   @Mixin RecipeOptions recipe;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
@@ -125,8 +126,9 @@ public final class InfluenceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     InfluenceJob.Config config = config();
+    boolean resuming = resume.resume(output);
     return Cli.withSpark("influence", spark -> {
-      InfluenceJob.Result r = new InfluenceJob(config).run(spark);
+      InfluenceJob.Result r = new InfluenceJob(config).resume(resuming).run(spark);
       Cli.printSummary(r.out(), r.summary(), "task", "n", "n_test", "lambda", "kernel", "influence_target", "k");
     });
   }

@@ -47,7 +47,7 @@ public final class StudyCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Option(names = "--resume", description = "continue an unfinished run of the same --out: finished parts and"
-      + " finished training cells are kept")
+      + " finished grid cells computed with the same settings are kept, the rest recomputed")
   boolean resume;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a setting of the study file")
@@ -208,7 +208,7 @@ public final class StudyCommand implements Callable<Integer> {
 
   /** Options the study sets itself. */
   private static boolean reserved(String option) {
-    return List.of("out", "overwrite", "help", "version").contains(option);
+    return List.of("out", "overwrite", "resume", "help", "version").contains(option);
   }
 
   /** Parses the part's options from the settings into {@code command}. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 public final class SweepCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin ResumeOption resume;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
   String models;
@@ -61,8 +62,9 @@ public final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     WidthSweepJob.Config config = config();
+    boolean resuming = resume.resume(output);
     return Cli.withSpark("sweep", spark -> {
-      WidthSweepJob.Result r = new WidthSweepJob(config).run(spark);
+      WidthSweepJob.Result r = new WidthSweepJob(config).resume(resuming).run(spark);
       StringBuilder t = new StringBuilder(String.format("%n  %-6s %-6s %8s %8s %12s%n", "model", "metric", "slope", "+-se", "m_hat(eps)"));
       @SuppressWarnings("unchecked")
       java.util.Map<String, java.util.Map<String, java.util.Map<String, Object>>> fits =

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin ResumeOption resume;
   @Mixin RecipeOptions recipe;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
@@ -60,8 +61,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainJob.Config config = config();
+    boolean resuming = resume.resume(output);
     return Cli.withSpark("train", spark -> {
-      TrainJob.Result r = new TrainJob(config).run(spark);
+      TrainJob.Result r = new TrainJob(config).resume(resuming).run(spark);
       Cli.printSummary(r.out(), r.summary(), "task", "loss", "n", "n_test", "epochs", "cells");
     });
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
 
   private Json() {}
 
@@ -22,6 +23,15 @@ public final class Json {
   public static String write(Object tree) {
     try {
       return MAPPER.writeValueAsString(sanitize(tree));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** JSON of a tree on one line, with the same null rule (fingerprints compare these texts). */
+  public static String compact(Object tree) {
+    try {
+      return COMPACT.writeValueAsString(sanitize(tree));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }

@@ -35,6 +35,7 @@ public final class RunOutput {
   private final Path target;
   private final Path tmp;
   private final boolean overwrite;
+  private Fingerprint fingerprint;
   private boolean committed;
 
   private RunOutput(FileSystem fs, Path target, Path tmp, boolean overwrite) {
@@ -63,6 +64,8 @@ public final class RunOutput {
       if (!fs.mkdirs(tmp)) {
         throw new UserInputException("cannot create " + tmp + " beside --out " + out);
       }
+      // A fresh run computes every cell: finished cells of an earlier, abandoned run go.
+      fs.delete(cellStore(target), true);
       LOG.info("writing to {} (renamed to {} when complete)", tmp, target);
       return new RunOutput(fs, target, tmp, overwrite);
     } catch (IOException e) {
@@ -164,6 +167,63 @@ public final class RunOutput {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean the unfinished output of " + out, e);
     }
+  }
+
+  /**
+   * Where a grid job keeps its finished cells until the output is committed: a hidden sibling of
+   * the final folder ({@code .NAME.cells}), outside the folder that is renamed, so that the cells
+   * go only after the commit (a run killed between the two still has a complete output).
+   */
+  public String cellStoreUri() {
+    return cellStore(target).toString();
+  }
+
+  private static Path cellStore(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + ".cells");
+  }
+
+  /** Deletes the cell store of {@code out} if one was left (by a run killed right after its commit). */
+  public static void discardCellStore(String out, Configuration conf) {
+    try {
+      Path target = new Path(out);
+      FileSystem fs = target.getFileSystem(conf);
+      fs.delete(cellStore(fs.makeQualified(target)), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean the cell store of " + out, e);
+    }
+  }
+
+  /** Records the settings the results were computed with; {@link #commit} writes them in the manifest. */
+  public RunOutput fingerprint(Fingerprint fingerprint) {
+    this.fingerprint = fingerprint;
+    return this;
+  }
+
+  /**
+   * The fingerprint in the manifest of the finished output {@code out}, or null when {@code out}
+   * is not a finished output or its manifest has none.
+   */
+  public static Fingerprint finishedFingerprint(String out, Configuration conf) {
+    try {
+      Path manifest = new Path(out, MANIFEST);
+      FileSystem fs = manifest.getFileSystem(conf);
+      if (!fs.exists(manifest)) {
+        return null;
+      }
+      Map<String, Object> m;
+      try (var in = fs.open(manifest)) {
+        m = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      return m.get("fingerprint") instanceof Map<?, ?> f ? Fingerprint.fromMap(castMap(f)) : null;
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("cannot read the manifest of {}: {}", out, e.getMessage());
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> castMap(Map<?, ?> m) {
+    return (Map<String, ?>) m;
   }
 
   /** True when {@code relative} exists in the temporary folder (a finished piece of a resumed run). */
@@ -324,8 +384,12 @@ public final class RunOutput {
       manifest.put("complete", true);
       manifest.put("created", Instant.now().toString());
       manifest.put("total_bytes", total);
+      if (fingerprint != null) {
+        manifest.put("fingerprint", fingerprint.toMap());
+      }
       manifest.put("files", files);
       writeJson(MANIFEST, manifest);
+      KillPoints.reach("before-rename " + target.getName());
 
       Path aside = null;
       if (fs.exists(target)) {
@@ -348,6 +412,9 @@ public final class RunOutput {
         fs.delete(aside, true);
       }
       committed = true;
+      // The finished cells are bookkeeping for a resumed run: they go once the output is complete.
+      KillPoints.reach("after-rename " + target.getName());
+      fs.delete(cellStore(target), true);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot finish output " + target + "; partial results in " + tmp, e);

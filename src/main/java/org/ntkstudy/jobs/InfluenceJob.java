@@ -22,6 +22,7 @@ import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.data.Task;
 import org.ntkstudy.io.Npy;
+import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Blas;
@@ -177,6 +178,19 @@ public final class InfluenceJob {
       m.put("transductive", transductive.name().toLowerCase(Locale.ROOT));
       m.put("bootstrap", bootstrap);
       return m;
+    }
+
+    /**
+     * The settings that decide the numbers (for {@code --resume}); networks read from a finished
+     * {@code train} output stand for that output's own fingerprint, not for its folder name.
+     */
+    public Fingerprint fingerprint(org.apache.hadoop.conf.Configuration conf) {
+      Fingerprint fp = Fingerprint.of(toMap());
+      if (trainDir == null) {
+        return fp;
+      }
+      Fingerprint networks = RunOutput.finishedFingerprint(trainDir, conf);
+      return networks == null ? fp : fp.with("train_dir", networks);
     }
   }
 
@@ -345,7 +359,7 @@ public final class InfluenceJob {
       b.unpersist(false);
     }
     output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
-    Path done = output.commit();
+    Path done = output.fingerprint(config.fingerprint(jsc.hadoopConfiguration())).commit();
     LOG.info("influence written to {}", done);
     return new Result(done, summary);
   }

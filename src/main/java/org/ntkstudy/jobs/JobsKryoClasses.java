@@ -15,8 +15,10 @@ public final class JobsKryoClasses {
     // The width sweep's broadcast setup and cell results.
     kryo.register(WidthSweepJob.CellResult.class);
     kryo.register(WidthSweepJob.ModelSetup.class);
+    kryo.register(WidthSweepJob.Cell.class, new JavaSerializer());
     // The train job's broadcast setup, Hadoop configuration and cell results.
     kryo.register(TrainJob.ModelSetup.class);
+    kryo.register(TrainJob.Cell.class, new JavaSerializer());
     kryo.register(TrainJob.CellResult.class, new JavaSerializer());
     kryo.register(org.apache.spark.util.SerializableConfiguration.class, new JavaSerializer());
     // The influence job's setups, networks, target specs and LOO engines.

@@ -16,6 +16,7 @@ import org.ntkstudy.UserInputException;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.ConditionNumbers;
 import org.ntkstudy.math.Matrix;
@@ -110,6 +111,11 @@ public final class SpectrumJob {
       m.put("route", route.name().toLowerCase());
       m.put("max_driver_mb", maxDriverBytes / (1024 * 1024));
       return m;
+    }
+
+    /** The settings that decide the numbers (for the study's {@code --resume}). */
+    public Fingerprint fingerprint() {
+      return Fingerprint.of(toMap());
     }
   }
 
@@ -246,7 +252,7 @@ public final class SpectrumJob {
       }
     }
     output.writeJson("summary.json", summary);
-    Path done = output.commit();
+    Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("spectrum written to {}", done);
     return new Result(done, summary, eigG, eigA);
   }
@@ -284,7 +290,7 @@ public final class SpectrumJob {
             .add("matrix", DataTypes.StringType, false)
             .add("index", DataTypes.IntegerType, false)
             .add("eigenvalue", DataTypes.DoubleType, false);
-    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(out.uri("eigenvalues.parquet"));
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(out.uri("eigenvalues.parquet"));
     org.ntkstudy.io.CsvTable.write(out, "eigenvalues.csv", schema, rows);
   }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.io.Fingerprint;
+import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.report.StudyReport;
@@ -14,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code study} job: spectrum → sweep → train → influence for one study configuration, every
  * part in its own subfolder of one output folder, then the HTML report, and one manifest for the
- * whole. With {@code resume}, an unfinished run of the same {@code --out} is continued: finished
- * parts are kept, the training grid keeps its finished cells, and the final outputs equal an
- * uninterrupted run's.
+ * whole (each part's folder keeps its own manifest, with the fingerprint of its settings). With
+ * {@code resume}, an unfinished run of the same {@code --out} is continued: a finished part whose
+ * settings are unchanged is kept, one whose settings changed is recomputed (the log names the
+ * changes), the grids keep their finished cells computed with the same settings, and the final
+ * outputs equal an uninterrupted run's byte for byte.
  */
 public final class StudyJob {
   private static final Logger LOG = LoggerFactory.getLogger(StudyJob.class);
@@ -51,60 +55,64 @@ public final class StudyJob {
     long t0 = System.nanoTime();
     Map<String, Object> parts = new LinkedHashMap<>();
     for (String part : PARTS) {
-      Object partConfig = switch (part) {
-        case "spectrum" -> config.spectrum();
-        case "sweep" -> config.sweep();
-        case "train" -> config.train();
-        default -> config.influence();
-      };
       Map<String, Object> status = new LinkedHashMap<>();
-      if (partConfig == null) {
+      parts.put(part, status);
+      if (partConfig(part) == null) {
         status.put("status", "not run (not in this study's parts)");
-        parts.put(part, status);
-        continue;
-      }
-      if (output.exists(part + "/" + RunOutput.MANIFEST)) {
-        LOG.info("study {}: part {} already finished, kept", config.name(), part);
-        status.put("status", "finished in an earlier run, kept");
-        parts.put(part, status);
         continue;
       }
       String partOut = root + "/" + part;
+      InfluenceJob.Config influence = null;
+      if (part.equals("influence")) {
+        influence = config.influence().withOut(partOut, false);
+        String reuse = reusableTraining(config.train(), influence);
+        if (reuse == null && config.train() != null) {
+          influence = influence.withTrainDir(root + "/train");
+          status.put("networks", "read from the train part (same data, width, sigma0 and optimizer)");
+        } else {
+          status.put("networks", reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse);
+        }
+      }
+      Fingerprint wanted = switch (part) {
+        case "spectrum" -> config.spectrum().fingerprint();
+        case "sweep" -> config.sweep().fingerprint();
+        case "train" -> config.train().fingerprint();
+        default -> influence.fingerprint(conf);
+      };
+      Fingerprint finished = RunOutput.finishedFingerprint(partOut, conf);
+      if (wanted.equals(finished)) {
+        LOG.info("study {}: part {} already finished with these settings, kept", config.name(), part);
+        RunOutput.discardCellStore(partOut, conf); // left by a run killed right after the part's commit
+        status.put("status", "finished in an earlier run, kept");
+        continue;
+      }
+      boolean redo = finished != null;
+      if (redo) {
+        LOG.info("study {}: part {} finished with other settings, recomputed; changed: {}", config.name(), part,
+            String.join("; ", wanted.changesFrom(finished)));
+      }
+      KillPoints.reach("before part " + part);
       long p0 = System.nanoTime();
       LOG.info("study {}: part {} -> {}", config.name(), part, partOut);
+      boolean resumePart = config.resume() && !redo;
       switch (part) {
         case "spectrum" -> {
           RunOutput.discardUnfinished(partOut, conf);
-          new SpectrumJob(config.spectrum().withOut(partOut, false)).run(spark);
+          new SpectrumJob(config.spectrum().withOut(partOut, redo)).run(spark);
         }
-        case "sweep" -> new WidthSweepJob(config.sweep().withOut(partOut, false)).resume(config.resume())
+        case "sweep" -> new WidthSweepJob(config.sweep().withOut(partOut, redo)).resume(resumePart)
             .failAfterCells(config.failAfterBlocks()).run(spark);
-        case "train" -> new TrainJob(config.train().withOut(partOut, false)).resume(config.resume())
+        case "train" -> new TrainJob(config.train().withOut(partOut, redo)).resume(resumePart)
             .failAfterCells(config.failAfterBlocks()).run(spark);
-        default -> {
-          InfluenceJob.Config ic = config.influence().withOut(partOut, false);
-          String reuse = reusableTraining(config.train(), ic);
-          if (reuse == null && config.train() != null) {
-            ic = ic.withTrainDir(root + "/train");
-            status.put("networks", "read from the train part (same data, width, sigma0 and optimizer)");
-          } else {
-            status.put("networks", reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse);
-          }
-          new InfluenceJob(ic).resume(config.resume()).failAfterCells(config.failAfterBlocks()).run(spark);
-        }
+        default -> new InfluenceJob(influence.withOut(partOut, redo)).resume(resumePart)
+            .failAfterCells(config.failAfterBlocks()).run(spark);
       }
-      status.put("status", "run");
+      status.put("status", redo ? "recomputed (settings changed)" : "run");
       status.put("seconds", (System.nanoTime() - p0) / 1e9);
-      parts.put(part, status);
     }
 
+    KillPoints.reach("before report");
     StudyReport.write(spark, root);
-    // One manifest for the whole study: the parts' own (their completion marks for --resume) go.
-    for (String part : PARTS) {
-      if (output.exists(part + "/" + RunOutput.MANIFEST)) {
-        output.delete(part + "/" + RunOutput.MANIFEST);
-      }
-    }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", "study");
     summary.put("study", config.name());
@@ -114,10 +122,19 @@ public final class StudyJob {
     summary.put("total_s", (System.nanoTime() - t0) / 1e9);
     summary.put("provenance", Provenance.of(spark, new LinkedHashMap<>(config.settings()), 0));
     output.writeJson("summary.json", summary);
-    Path done = output.commit();
+    Path done = output.fingerprint(Fingerprint.of(config.settings())).commit();
     Path finalReport = new Path(done, "report/report.html");
     LOG.info("study {} written to {}; report {}", config.name(), done, finalReport);
     return new Result(done, summary, finalReport);
+  }
+
+  private Object partConfig(String part) {
+    return switch (part) {
+      case "spectrum" -> config.spectrum();
+      case "sweep" -> config.sweep();
+      case "train" -> config.train();
+      default -> config.influence();
+    };
   }
 
   /**

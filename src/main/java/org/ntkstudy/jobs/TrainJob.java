@@ -22,6 +22,8 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.data.Task;
+import org.ntkstudy.io.Fingerprint;
+import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.KernelRidge;
@@ -33,6 +35,7 @@ import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.AnalyticReference;
+import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
@@ -121,6 +124,11 @@ public final class TrainJob {
       m.put("partitions", partitions);
       return m;
     }
+
+    /** The settings that decide the numbers (for {@code --resume}). */
+    public Fingerprint fingerprint() {
+      return Fingerprint.of(toMap());
+    }
   }
 
   /** One trained cell: its key and what §4 records. */
@@ -198,9 +206,16 @@ public final class TrainJob {
     return this;
   }
 
-  /** The file a finished cell's result is kept in until the run completes. */
-  static String cellFile(String model, double sigma0, String optimizer, int width, long seed) {
-    return CellFiles.DIR + "/" + model + "_s" + sigma0 + "_" + optimizer + "_m" + width + "_seed" + seed + ".ser";
+  /** The axes of the training grid: a cell's key names them, so they are not in its fingerprint. */
+  static final List<String> AXES = List.of("models", "widths", "sigma0", "optimizers", "seeds");
+
+  /** One cell of the grid: which model setup, width, σ0, optimiser and seed offset. */
+  public record Cell(int modelIndex, String model, int width, double sigma0, Trainer.Optimizer optimizer, int seedOffset,
+      long seed) implements CellGrid.Cell {
+    @Override
+    public String key() {
+      return model + "_s" + sigma0 + "_" + optimizer.name().toLowerCase(Locale.ROOT) + "_m" + width + "_seed" + seed;
+    }
   }
 
   /** Where a cell's weights go, relative to the output folder (the influence job reads them). */
@@ -236,57 +251,48 @@ public final class TrainJob {
     }
     int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
 
-    List<Broadcast<ModelSetup>> setups = new ArrayList<>();
+    List<ModelSetup> setups = new ArrayList<>();
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       AnalyticReference h = AnalyticReference.of(jsc, in, block, "train");
       Matrix fNtk = DriverBlas.allCores(jsc, () -> KernelRidge.predict(h.test(),
           KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
-      setups.add(jsc.broadcast(new ModelSetup(model.key(), in.train(), in.test(), data.train().targets(),
-          data.test().targets(), fNtk)));
+      setups.add(new ModelSetup(model.key(), in.train(), in.test(), data.train().targets(),
+          data.test().targets(), fNtk));
     }
 
     long baseSeed = config.data().seed();
-    List<double[]> cells = new ArrayList<>();
-    List<CellResult> kept = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     for (int mi = 0; mi < setups.size(); mi++) {
       for (int width : config.widths()) {
         for (double s0 : config.sigma0s()) {
           for (Trainer.Optimizer opt : config.optimizers()) {
             for (int s = 0; s < config.seeds(); s++) {
-              String file = cellFile(config.models().get(mi).key(), s0, opt.name().toLowerCase(Locale.ROOT), width,
-                  baseSeed + s);
-              CellResult done = resume ? CellFiles.read(output, file, CellResult.class) : null;
-              if (done != null) {
-                kept.add(done);
-              } else {
-                cells.add(new double[] {mi, width, s0, opt.ordinal(), s});
-              }
+              cells.add(new Cell(mi, config.models().get(mi).key(), width, s0, opt, s, baseSeed + s));
             }
           }
         }
       }
     }
-    if (!kept.isEmpty()) {
-      LOG.info("resuming: {} finished cells read back, {} to train", kept.size(), cells.size());
-    }
-    int failAfter = failAfterCells;
     Config cfg = config;
     int epochs = config.epochCount();
     String weightsRoot = output.rootUri();
-    Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
-    Broadcast<Matrix> w0b = jsc.broadcast(w0Given == null ? new Matrix(0, 0) : w0Given);
-    Broadcast<Matrix> ab = jsc.broadcast(aGiven == null ? new Matrix(0, 0) : aGiven);
-    List<Broadcast<ModelSetup>> bs = setups;
-    int slices = config.partitions() > 0 ? Math.min(config.partitions(), cells.size()) : cells.size();
-    List<CellResult> results = cells.isEmpty() ? List.of() : Stages.run(jsc, "train/cells", cells.size()
-        + " networks (models x widths x sigma0 x optimizers x seeds), " + epochs + " epochs each",
-        () -> jsc.parallelize(cells, slices).map(c -> {
-          ModelSetup setup = bs.get((int) c[0]).value();
-          int m = (int) c[1];
-          double s0 = c[2];
-          Trainer.Optimizer opt = Trainer.Optimizer.values()[(int) c[3]];
-          long seed = baseSeed + (long) c[4];
+    CellGrid grid = CellGrid.of(jsc, "train/cells", output, config.fingerprint().without(AXES))
+        .resume(resume).failAfter(failAfterCells).partitions(config.partitions());
+    Broadcast<SerializableConfiguration> hadoop = grid.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
+    Broadcast<Matrix> w0b = grid.broadcast(w0Given == null ? new Matrix(0, 0) : w0Given);
+    Broadcast<Matrix> ab = grid.broadcast(aGiven == null ? new Matrix(0, 0) : aGiven);
+    List<Broadcast<ModelSetup>> bs = new ArrayList<>();
+    for (ModelSetup setup : setups) {
+      bs.add(grid.broadcast(setup));
+    }
+    List<CellResult> results = grid.run(cells, cells.size() + " networks (models x widths x sigma0 x optimizers x seeds), "
+        + epochs + " epochs each", c -> {
+          ModelSetup setup = bs.get(c.modelIndex()).value();
+          int m = c.width();
+          double s0 = c.sigma0();
+          Trainer.Optimizer opt = c.optimizer();
+          long seed = c.seed();
           int dim = setup.train.cols();
           Matrix w0 = w0b.value().rows() > 0 ? w0b.value()
               : TwoLayerNetwork.initial(m, dim, s0, seed, cfg.symmetric()).weights();
@@ -303,16 +309,12 @@ public final class TrainJob {
           String dir = weightsRoot + "/" + weightsDir(setup.model, s0, optName, m, seed);
           writeNpy(dir + "/W.npy", r.weights(), hadoop.value());
           writeNpy(dir + "/a.npy", r.signs(), hadoop.value());
-          CellResult result = new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {
+          return new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {
               r.ntkDistance(), r.ntkDistanceRelative(), r.kernelMovement(), r.kernelDistance(), r.alignment0(),
               r.alignmentT()});
-          // The cell's result last: its presence marks the cell finished for a resumed run.
-          CellFiles.write(weightsRoot + "/" + cellFile(setup.model, s0, optName, m, seed), result, hadoop.value());
-          CellFiles.finished(failAfter);
-          return result;
-        }).collect());
+        });
+    grid.release();
     List<CellResult> sorted = new ArrayList<>(results);
-    sorted.addAll(kept);
     sorted.sort((x, y) -> x.model.compareTo(y.model) != 0 ? x.model.compareTo(y.model)
         : x.width != y.width ? Integer.compare(x.width, y.width)
         : x.sigma0 != y.sigma0 ? Double.compare(x.sigma0, y.sigma0)
@@ -332,11 +334,7 @@ public final class TrainJob {
     summary.put("total_s", (System.nanoTime() - t0) / 1e9);
     summary.put("provenance", Provenance.of(spark, config.toMap(), baseSeed));
     output.writeJson("summary.json", summary);
-    for (Broadcast<ModelSetup> b : setups) {
-      b.unpersist(false);
-    }
-    output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
-    org.apache.hadoop.fs.Path done = output.commit();
+    org.apache.hadoop.fs.Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("train written to {}", done);
     return new Result(done, summary, sorted);
   }
@@ -432,8 +430,9 @@ public final class TrainJob {
             ep.trainAccuracy(), ep.testLoss(), ep.testAccuracy()));
       }
     }
-    spark.createDataFrame(rows, cell).coalesce(1).write().parquet(out.uri("train.parquet"));
-    spark.createDataFrame(curveRows, curve).coalesce(1).write().parquet(out.uri("curves.parquet"));
+    spark.createDataFrame(rows, cell).coalesce(1).write().mode("overwrite").parquet(out.uri("train.parquet"));
+    KillPoints.reach("train tables");
+    spark.createDataFrame(curveRows, curve).coalesce(1).write().mode("overwrite").parquet(out.uri("curves.parquet"));
     org.ntkstudy.io.CsvTable.write(out, "train.csv", cell, rows);
     org.ntkstudy.io.CsvTable.write(out, "curves.csv", curve, curveRows);
   }

@@ -17,6 +17,8 @@ import org.ntkstudy.UserInputException;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.Fingerprint;
+import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.ConditionNumbers;
 import org.ntkstudy.math.Matrix;
@@ -27,6 +29,7 @@ import org.ntkstudy.math.SweepMetrics;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.AnalyticReference;
+import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.ModelInputs;
@@ -113,6 +116,11 @@ public final class WidthSweepJob {
       m.put("max_cell_mb", maxCellBytes / (1024 * 1024));
       return m;
     }
+
+    /** The settings that decide the numbers (for {@code --resume}). */
+    public Fingerprint fingerprint() {
+      return Fingerprint.of(toMap());
+    }
   }
 
   /** One (model, width, seed) cell: its key and figures. */
@@ -145,9 +153,15 @@ public final class WidthSweepJob {
   /** What the job produced. */
   public record Result(Path out, Map<String, Object> summary, List<CellResult> cells) {}
 
-  /** The file a finished cell's result is kept in until the run completes. */
-  static String cellFile(Model model, int width, long seed) {
-    return CellFiles.DIR + "/" + model.key() + "_m" + width + "_seed" + seed + ".ser";
+  /** The axes of the sweep grid: a cell's key names them, so they are not in its fingerprint. */
+  static final List<String> AXES = List.of("models", "widths", "seeds");
+
+  /** One cell of the grid: which model setup, width and seed. */
+  public record Cell(int modelIndex, Model model, int width, long seed) implements CellGrid.Cell {
+    @Override
+    public String key() {
+      return model.key() + "_m" + width + "_seed" + seed;
+    }
   }
 
   private final Config config;
@@ -217,7 +231,7 @@ public final class WidthSweepJob {
     summary.put("widths", config.widths());
 
     Map<String, Object> thresholds = new LinkedHashMap<>();
-    List<Broadcast<ModelSetup>> setups = new ArrayList<>();
+    List<ModelSetup> setups = new ArrayList<>();
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       thresholds.put(model.key(), thresholds(jsc, in, block));
@@ -228,7 +242,7 @@ public final class WidthSweepJob {
           "eigendecomposition of H_inf + lambda I and f_H_inf (" + model.key() + ")",
           () -> DriverBlas.allCores(jsc,
               () -> SweepMetrics.Reference.of(h, hTest, data.train().targets(), config.lambda())));
-      setups.add(jsc.broadcast(new ModelSetup(model, in.train(), in.test(), ref)));
+      setups.add(new ModelSetup(model, in.train(), in.test(), ref));
       if (config.npy()) {
         output.writeNpy("H_inf_" + model.key() + ".npy", h);
       }
@@ -236,50 +250,34 @@ public final class WidthSweepJob {
     summary.put("thresholds", thresholds);
 
     long baseSeed = config.data().seed();
-    List<int[]> cells = new ArrayList<>();
-    List<CellResult> kept = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     for (int mi = 0; mi < setups.size(); mi++) {
       for (int width : config.widths()) {
         for (int s = 0; s < config.seeds(); s++) {
-          CellResult done = resume
-              ? CellFiles.read(output, cellFile(config.models().get(mi), width, baseSeed + s), CellResult.class) : null;
-          if (done != null) {
-            kept.add(done);
-          } else {
-            cells.add(new int[] {mi, width, s});
-          }
+          cells.add(new Cell(mi, config.models().get(mi), width, baseSeed + s));
         }
       }
     }
-    if (!kept.isEmpty()) {
-      LOG.info("resuming: {} finished cells read back, {} to compute", kept.size(), cells.size());
-    }
     // Widest cells first, so the longest tasks start early.
-    cells.sort((a, b) -> Integer.compare(b[1], a[1]));
-    String root = output.rootUri();
-    int failAfter = failAfterCells;
-    Broadcast<org.apache.spark.util.SerializableConfiguration> hadoop =
-        jsc.broadcast(new org.apache.spark.util.SerializableConfiguration(jsc.hadoopConfiguration()));
+    cells.sort((a, b) -> Integer.compare(b.width(), a.width()));
+    CellGrid grid = CellGrid.of(jsc, "sweep/cells", output, config.fingerprint().without(AXES))
+        .resume(resume).failAfter(failAfterCells).partitions(config.partitions());
     double sigma0 = config.sigma0();
-    List<Broadcast<ModelSetup>> bs = setups;
-    int slices = config.partitions() > 0 ? config.partitions() : cells.size();
-    List<CellResult> results = cells.isEmpty() ? List.of() : Stages.run(jsc, "sweep/cells", cells.size() + " cells (models x widths x seeds)",
-        () -> jsc.parallelize(cells, Math.min(slices, cells.size())).map(c -> {
-          ModelSetup setup = bs.get(c[0]).value();
-          long seed = baseSeed + c[2];
-          Matrix w = TwoLayerNetwork.initial(c[1], setup.train.cols(), sigma0, seed, false).weights();
-          long[] dTrain = NtkKernels.packedPattern(setup.train, w);
-          long[] dTest = NtkKernels.packedPattern(setup.test, w);
-          Matrix theta = NtkKernels.empiricalNtkPacked(setup.train, dTrain, setup.train, dTrain, c[1], true);
-          Matrix thetaTest = NtkKernels.empiricalNtkPacked(setup.test, dTest, setup.train, dTrain, c[1], false);
-          CellResult result = new CellResult(setup.model, c[1], seed, SweepMetrics.of(theta, thetaTest,
-              setup.reference));
-          CellFiles.write(root + "/" + cellFile(setup.model, c[1], seed), result, hadoop.value());
-          CellFiles.finished(failAfter);
-          return result;
-        }).collect());
+    List<Broadcast<ModelSetup>> bs = new ArrayList<>();
+    for (ModelSetup setup : setups) {
+      bs.add(grid.broadcast(setup));
+    }
+    List<CellResult> results = grid.run(cells, cells.size() + " cells (models x widths x seeds)", c -> {
+      ModelSetup setup = bs.get(c.modelIndex()).value();
+      Matrix w = TwoLayerNetwork.initial(c.width(), setup.train.cols(), sigma0, c.seed(), false).weights();
+      long[] dTrain = NtkKernels.packedPattern(setup.train, w);
+      long[] dTest = NtkKernels.packedPattern(setup.test, w);
+      Matrix theta = NtkKernels.empiricalNtkPacked(setup.train, dTrain, setup.train, dTrain, c.width(), true);
+      Matrix thetaTest = NtkKernels.empiricalNtkPacked(setup.test, dTest, setup.train, dTrain, c.width(), false);
+      return new CellResult(setup.model, c.width(), c.seed(), SweepMetrics.of(theta, thetaTest, setup.reference));
+    });
+    grid.release();
     List<CellResult> sorted = new ArrayList<>(results);
-    sorted.addAll(kept);
     sorted.sort((a, b) -> a.model != b.model ? a.model.compareTo(b.model)
         : a.width != b.width ? Integer.compare(a.width, b.width) : Long.compare(a.seed, b.seed));
 
@@ -295,11 +293,7 @@ public final class WidthSweepJob {
 
     writeTables(spark, output, sorted);
     output.writeJson("summary.json", summary);
-    for (Broadcast<ModelSetup> b : setups) {
-      b.unpersist(false);
-    }
-    output.delete(CellFiles.DIR); // bookkeeping for resumed runs, not a result
-    Path done = output.commit();
+    Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("sweep written to {}", done);
     return new Result(done, summary, sorted);
   }
@@ -445,7 +439,8 @@ public final class WidthSweepJob {
           Double.isFinite(m.kappa()) ? m.kappa() : null, m.eF(), m.eOp(), m.eW(),
           Double.isFinite(m.ef()) ? m.ef() : null));
     }
-    spark.createDataFrame(rows, sweep).coalesce(1).write().parquet(out.uri("sweep.parquet"));
+    spark.createDataFrame(rows, sweep).coalesce(1).write().mode("overwrite").parquet(out.uri("sweep.parquet"));
+    KillPoints.reach("sweep tables");
     org.ntkstudy.io.CsvTable.write(out, "sweep.csv", sweep, rows);
 
     StructType spectra = new StructType()
@@ -468,7 +463,7 @@ public final class WidthSweepJob {
         }
       }
     }
-    spark.createDataFrame(srows, spectra).coalesce(1).write().parquet(out.uri("spectra.parquet"));
+    spark.createDataFrame(srows, spectra).coalesce(1).write().mode("overwrite").parquet(out.uri("spectra.parquet"));
     org.ntkstudy.io.CsvTable.write(out, "spectra.csv", spectra, srows);
   }
 
