@@ -98,7 +98,7 @@ public final class StudyJob {
       parts.put(part, status);
     }
 
-    StudyReport.write(spark, root);
+    StudyReport.write(spark, root, output.target().toString());
     // One manifest for the whole study: the parts' own (their completion marks for --resume) go.
     for (String part : PARTS) {
       if (output.exists(part + "/" + RunOutput.MANIFEST)) {

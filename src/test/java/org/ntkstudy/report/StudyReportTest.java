@@ -105,7 +105,7 @@ class StudyReportTest {
     assertEquals(2 * Charts.PANEL_WIDTH, images.get("fig-sweep_errors")[0]);
     assertEquals(2 * Charts.PANEL_HEIGHT, images.get("fig-sweep_errors")[1]);
     int k = ((Number) influence.get("k")).intValue();
-    int[] grid = ImageGrid.size(k, 36, StudyReport.MAX_TILES);
+    int[] grid = ImageGrid.size(k, 36, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
         int[] size = images.get("fig-examples_" + model + "_" + attack);
@@ -197,7 +197,7 @@ class StudyReportTest {
     expectedRows.put("retrain_loo", 2 * 2 * 40);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
-        expectedRows.put("examples_" + model + "_" + attack, Math.min(k, StudyReport.MAX_TILES));
+        expectedRows.put("examples_" + model + "_" + attack, Math.min(k, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES));
       }
     }
     expectedRows.put("spectrum_eigenvalues", (int) SparkTestSession.get().read()
