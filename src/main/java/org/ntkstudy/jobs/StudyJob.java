@@ -112,7 +112,7 @@ public final class StudyJob {
     }
 
     KillPoints.reach("before report");
-    StudyReport.write(spark, root);
+    StudyReport.write(spark, root, output.target().toString());
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("job", "study");
     summary.put("study", config.name());

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -26,6 +27,7 @@ import org.ntkstudy.math.Model;
 import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.Statistics;
 import org.ntkstudy.math.SweepMetrics;
+import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.spark.AnalyticReference;
@@ -48,6 +50,8 @@ public final class WidthSweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(WidthSweepJob.class);
   /** The metrics of §3, in the order of the tables. */
   public static final List<String> METRICS = List.of("e_F", "e_op", "e_W", "e_f");
+  /** H∞'s eigenvalues (H_inf_eigenvalues.*) are written when n is at most this (dsyevd on the driver). */
+  public static final int MAX_HINF_EIGEN = 2500;
 
   /**
    * The job's configuration.
@@ -232,6 +236,7 @@ public final class WidthSweepJob {
 
     Map<String, Object> thresholds = new LinkedHashMap<>();
     List<ModelSetup> setups = new ArrayList<>();
+    Map<Model, Matrix> hInfs = new LinkedHashMap<>();
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       thresholds.put(model.key(), thresholds(jsc, in, block));
@@ -246,8 +251,10 @@ public final class WidthSweepJob {
       if (config.npy()) {
         output.writeNpy("H_inf_" + model.key() + ".npy", h);
       }
+      hInfs.put(model, h);
     }
     summary.put("thresholds", thresholds);
+    writeHInfEigenvalues(spark, output, hInfs);
 
     long baseSeed = config.data().seed();
     List<Cell> cells = new ArrayList<>();
@@ -409,6 +416,39 @@ public final class WidthSweepJob {
       out.put(me.getKey(), byMetric);
     }
     return out;
+  }
+
+  /**
+   * H∞'s eigenvalues per model (descending, {@link SymmetricEigen#values} on the driver) when n is
+   * at most {@link #MAX_HINF_EIGEN}: {@code H_inf_eigenvalues.parquet} and {@code .csv} (model,
+   * index from 1, eigenvalue), and with --npy {@code H_inf_eigenvalues_<model>.npy}. Overwritten
+   * on a resumed run, which recomputes H∞.
+   */
+  private void writeHInfEigenvalues(SparkSession spark, RunOutput out, Map<Model, Matrix> hInfs) {
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType, false)
+        .add("index", DataTypes.IntegerType, false)
+        .add("eigenvalue", DataTypes.DoubleType, false);
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Model, Matrix> e : hInfs.entrySet()) {
+      if (e.getValue().rows() > MAX_HINF_EIGEN) {
+        LOG.info("H_inf of {} is {}x{}, over {}: its eigenvalues are not written", e.getKey().key(),
+            e.getValue().rows(), e.getValue().rows(), MAX_HINF_EIGEN);
+        continue;
+      }
+      double[] values = SymmetricEigen.values(e.getValue());
+      for (int i = 0; i < values.length; i++) {
+        rows.add(RowFactory.create(e.getKey().key(), i + 1, values[i]));
+      }
+      if (config.npy()) {
+        out.writeNpy("H_inf_eigenvalues_" + e.getKey().key() + ".npy", values);
+      }
+    }
+    if (!rows.isEmpty()) {
+      spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
+          .parquet(out.uri("H_inf_eigenvalues.parquet"));
+      org.ntkstudy.io.CsvTable.write(out, "H_inf_eigenvalues.csv", schema, rows);
+    }
   }
 
   private static Map<String, Map<Integer, List<CellResult>>> group(List<CellResult> cells) {

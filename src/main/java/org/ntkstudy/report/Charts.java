@@ -46,45 +46,45 @@ import org.jfree.data.category.CategoryDataset;
  * every plot (white ground, light grid, legend below, colour-blind-safe palette), log axes with
  * powers of ten, and a bar renderer that draws interval whiskers.
  */
-final class Charts {
+public final class Charts {
   static {
     System.setProperty("java.awt.headless", "true");
   }
 
   /** A full-width chart. */
-  static final int WIDTH = 1000;
-  static final int HEIGHT = 560;
+  public static final int WIDTH = 1000;
+  public static final int HEIGHT = 560;
   /** One panel of a grid of charts. */
-  static final int PANEL_WIDTH = 620;
-  static final int PANEL_HEIGHT = 480;
+  public static final int PANEL_WIDTH = 620;
+  public static final int PANEL_HEIGHT = 480;
 
-  static final Font TITLE = new Font("SansSerif", Font.BOLD, 17);
-  static final Font LABEL = new Font("SansSerif", Font.PLAIN, 14);
-  static final Font TICK = new Font("SansSerif", Font.PLAIN, 12);
-  static final Font LEGEND = new Font("SansSerif", Font.PLAIN, 12);
-  static final Font ANNOTATION = new Font("SansSerif", Font.PLAIN, 11);
+  public static final Font TITLE = new Font("SansSerif", Font.BOLD, 17);
+  public static final Font LABEL = new Font("SansSerif", Font.PLAIN, 14);
+  public static final Font TICK = new Font("SansSerif", Font.PLAIN, 12);
+  public static final Font LEGEND = new Font("SansSerif", Font.PLAIN, 12);
+  public static final Font ANNOTATION = new Font("SansSerif", Font.PLAIN, 11);
 
   // Okabe–Ito, colour-blind safe.
-  static final Color BLUE = new Color(0x0072B2);
-  static final Color VERMILLION = new Color(0xD55E00);
-  static final Color GREEN = new Color(0x009E73);
-  static final Color PURPLE = new Color(0xCC79A7);
-  static final Color ORANGE = new Color(0xE69F00);
-  static final Color SKY = new Color(0x56B4E9);
-  static final Color GREY = new Color(0x555555);
-  static final Color[] PALETTE = {BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, GREY, new Color(0xF0E442)};
+  public static final Color BLUE = new Color(0x0072B2);
+  public static final Color VERMILLION = new Color(0xD55E00);
+  public static final Color GREEN = new Color(0x009E73);
+  public static final Color PURPLE = new Color(0xCC79A7);
+  public static final Color ORANGE = new Color(0xE69F00);
+  public static final Color SKY = new Color(0x56B4E9);
+  public static final Color GREY = new Color(0x555555);
+  public static final Color[] PALETTE = {BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, GREY, new Color(0xF0E442)};
 
-  static final Stroke SOLID = new BasicStroke(2.0f);
-  static final Stroke THIN = new BasicStroke(1.2f);
-  static final Stroke DASHED = new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+  public static final Stroke SOLID = new BasicStroke(2.0f);
+  public static final Stroke THIN = new BasicStroke(1.2f);
+  public static final Stroke DASHED = new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
       new float[] {7f, 5f}, 0f);
-  static final Stroke DOTTED = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+  public static final Stroke DOTTED = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
       new float[] {2f, 4f}, 0f);
 
   private Charts() {}
 
   /** The colour of a model, the same in every plot. */
-  static Color modelColor(String model) {
+  public static Color modelColor(String model) {
     return switch (model) {
       case "relu" -> BLUE;
       case "attn" -> VERMILLION;
@@ -93,19 +93,19 @@ final class Charts {
   }
 
   /** A lighter shade of a colour (t = 0: itself, 1: white). */
-  static Color lighter(Color c, double t) {
+  public static Color lighter(Color c, double t) {
     return new Color((int) Math.round(c.getRed() + (255 - c.getRed()) * t),
         (int) Math.round(c.getGreen() + (255 - c.getGreen()) * t),
         (int) Math.round(c.getBlue() + (255 - c.getBlue()) * t));
   }
 
   /** A colour with transparency. */
-  static Color alpha(Color c, int a) {
+  public static Color alpha(Color c, int a) {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), a);
   }
 
   /** A sequential palette (viridis-like, dark to light-green) at t ∈ [0, 1]. */
-  static Color sequential(double t) {
+  public static Color sequential(double t) {
     int[][] stops = {{0x44, 0x01, 0x54}, {0x3b, 0x52, 0x8b}, {0x21, 0x91, 0x8c}, {0x5e, 0xc9, 0x62},
         {0xb5, 0xde, 0x2b}};
     t = Math.max(0, Math.min(1, t)) * 0.92;
@@ -121,7 +121,7 @@ final class Charts {
    * A logarithmic axis over [lo, hi]. Base 2 labels ticks with plain integers (widths: 16, 32,
    * 64, …); base 10 with powers of ten.
    */
-  static LogAxis logAxis(String label, double lo, double hi, int base) {
+  public static LogAxis logAxis(String label, double lo, double hi, int base) {
     LogAxis a = new LogAxis(label);
     a.setBase(base);
     a.setSmallestValue(Double.MIN_NORMAL);
@@ -144,7 +144,7 @@ final class Charts {
   }
 
   /** A linear axis. */
-  static NumberAxis linearAxis(String label) {
+  public static NumberAxis linearAxis(String label) {
     NumberAxis a = new NumberAxis(label);
     a.setAutoRangeIncludesZero(false);
     styleAxis(a);
@@ -152,7 +152,7 @@ final class Charts {
   }
 
   /** Fonts and greys of every axis, value or category. */
-  static void styleAxis(Axis a) {
+  public static void styleAxis(Axis a) {
     a.setLabelFont(LABEL);
     a.setTickLabelFont(TICK);
     a.setLabelPaint(Color.DARK_GRAY);
@@ -160,7 +160,7 @@ final class Charts {
     a.setAxisLinePaint(Color.GRAY);
   }
 
-  static void stylePlot(XYPlot p) {
+  public static void stylePlot(XYPlot p) {
     p.setBackgroundPaint(Color.WHITE);
     p.setDomainGridlinePaint(new Color(0xE1E4E8));
     p.setRangeGridlinePaint(new Color(0xE1E4E8));
@@ -170,7 +170,7 @@ final class Charts {
     p.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
   }
 
-  static void stylePlot(CategoryPlot p) {
+  public static void stylePlot(CategoryPlot p) {
     p.setBackgroundPaint(Color.WHITE);
     p.setRangeGridlinePaint(new Color(0xE1E4E8));
     p.setRangeGridlineStroke(new BasicStroke(0.8f));
@@ -178,7 +178,7 @@ final class Charts {
   }
 
   /** A chart with the report's look around {@code plot}. */
-  static JFreeChart chart(String title, Plot plot) {
+  public static JFreeChart chart(String title, Plot plot) {
     JFreeChart c = new JFreeChart(title, TITLE, plot, true);
     c.setBackgroundPaint(Color.WHITE);
     c.setAntiAlias(true);
@@ -196,7 +196,7 @@ final class Charts {
   }
 
   /** A marker line with an unboxed label. */
-  static org.jfree.chart.plot.ValueMarker marker(double value, Paint paint, Stroke stroke, String label,
+  public static org.jfree.chart.plot.ValueMarker marker(double value, Paint paint, Stroke stroke, String label,
       org.jfree.chart.ui.RectangleAnchor anchor, org.jfree.chart.ui.TextAnchor textAnchor) {
     org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(value, paint, stroke);
     if (label != null) {
@@ -212,17 +212,17 @@ final class Charts {
   }
 
   /** Keeps only the given legend items (e.g. one per width across panels). */
-  static void fixedLegend(XYPlot plot, LegendItemCollection items) {
+  public static void fixedLegend(XYPlot plot, LegendItemCollection items) {
     plot.setFixedLegendItems(items);
   }
 
   /** Renders a chart to an opaque image. */
-  static BufferedImage render(JFreeChart chart, int width, int height) {
+  public static BufferedImage render(JFreeChart chart, int width, int height) {
     return grid(List.of(chart), 1, width, height);
   }
 
   /** Renders charts as panels of a grid, {@code cols} per row. */
-  static BufferedImage grid(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight) {
+  public static BufferedImage grid(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight) {
     return panels(charts, cols, panelWidth, panelHeight, null, 0);
   }
 
@@ -230,7 +230,7 @@ final class Charts {
    * Renders charts as panels of a grid with one legend for all of them below (the first panel's
    * legend items; the panels' own legends are removed).
    */
-  static BufferedImage gridWithLegend(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight,
+  public static BufferedImage gridWithLegend(List<JFreeChart> charts, int cols, int panelWidth, int panelHeight,
       int legendHeight) {
     LegendTitle legend = new LegendTitle(charts.get(0).getPlot());
     legend.setItemFont(LEGEND);
@@ -271,11 +271,11 @@ final class Charts {
   }
 
   /** A PNG as a data URI. */
-  static String dataUri(BufferedImage img) {
+  public static String dataUri(BufferedImage img) {
     return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(img));
   }
 
-  static byte[] png(BufferedImage img) {
+  public static byte[] png(BufferedImage img) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(img, "png", out)) {
@@ -288,11 +288,11 @@ final class Charts {
   }
 
   /** Bars with an interval whisker (lo to hi) over each, in the bar's darker colour. */
-  static final class WhiskerBarRenderer extends BarRenderer {
+  public static final class WhiskerBarRenderer extends BarRenderer {
     private static final long serialVersionUID = 1L;
     private final Map<Long, double[]> intervals = new HashMap<>();
 
-    WhiskerBarRenderer() {
+    public WhiskerBarRenderer() {
       setBarPainter(new StandardBarPainter());
       setShadowVisible(false);
       setDrawBarOutline(false);
@@ -300,7 +300,7 @@ final class Charts {
       setMaximumBarWidth(0.06);
     }
 
-    void interval(int row, int column, Double lo, Double hi) {
+    public void interval(int row, int column, Double lo, Double hi) {
       if (lo != null && hi != null && Double.isFinite(lo) && Double.isFinite(hi)) {
         intervals.put(((long) row << 32) | column, new double[] {lo, hi});
       }

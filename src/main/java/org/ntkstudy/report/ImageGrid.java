@@ -15,22 +15,22 @@ import org.ntkstudy.math.Matrix;
  * example (labelled with its rank, indices, label and influence before → after), rows "before",
  * "after" and "after − before" (a diverging map scaled to ±ε), ten columns per block.
  */
-final class ImageGrid {
+public final class ImageGrid {
   static {
     System.setProperty("java.awt.headless", "true");
   }
 
   /** One example's label row (from examples/&lt;model&gt;_&lt;attack&gt;.csv). */
-  record Example(int rank, int trainIndex, int sourceIndex, int label, double before, double after) {
-    boolean flipped() {
+  public record Example(int rank, int trainIndex, int sourceIndex, int label, double before, double after) {
+    public boolean flipped() {
       return before * after < 0;
     }
   }
 
   /** How a pixel row is laid out: side×side, 1 (grey) or 3 (RGB, channel-major) channels. */
-  record Shape(int side, int channels) {
+  public record Shape(int side, int channels) {
     /** The image shape of a d-pixel row, or null when d is not a square (times 3). */
-    static Shape of(int d) {
+    public static Shape of(int d) {
       int s = (int) Math.round(Math.sqrt(d));
       if (s * s == d) {
         return new Shape(s, 1);
@@ -45,20 +45,20 @@ final class ImageGrid {
     }
 
     /** Pixels per image pixel: ×3 for 28×28 and 32×32, more for tiny images. */
-    int scale() {
+    public int scale() {
       return Math.max(3, (int) Math.ceil(72.0 / side));
     }
   }
 
-  static final int PER_BLOCK = 10;
+  public static final int PER_BLOCK = 10;
   /** Narrow grids (few or tiny examples) still leave room for the title and the legend. */
-  static final int MIN_WIDTH = 760;
-  static final int LEFT = 92;
-  static final int GAP = 12;
-  static final int HEADER_LINES = 5;
-  static final int LINE = 14;
-  static final int TITLE_H = 34;
-  static final int LEGEND_H = 62;
+  public static final int MIN_WIDTH = 760;
+  public static final int LEFT = 92;
+  public static final int GAP = 12;
+  public static final int HEADER_LINES = 5;
+  public static final int LINE = 14;
+  public static final int TITLE_H = 34;
+  public static final int LEGEND_H = 62;
   private static final Font TITLE = new Font("SansSerif", Font.BOLD, 15);
   private static final Font TEXT = new Font("SansSerif", Font.PLAIN, 11);
   private static final Font ROW = new Font("SansSerif", Font.BOLD, 12);
@@ -74,7 +74,7 @@ final class ImageGrid {
    * @param examples the label rows, in rank order (at most k are drawn, and at most {@code max})
    * @param eps the attack radius, the difference row's full scale (or ≤ 0: the largest difference)
    */
-  static BufferedImage draw(String title, Matrix clean, Matrix attacked, List<Example> examples, double eps, int max) {
+  public static BufferedImage draw(String title, Matrix clean, Matrix attacked, List<Example> examples, double eps, int max) {
     Shape shape = Shape.of(clean.cols());
     if (shape == null) {
       throw new IllegalArgumentException(clean.cols() + " pixels per row is not a square image");
@@ -153,7 +153,7 @@ final class ImageGrid {
   }
 
   /** The image's size for k examples of d pixels (what {@link #draw} produces), as {width, height}. */
-  static int[] size(int k, int d, int max) {
+  public static int[] size(int k, int d, int max) {
     Shape shape = Shape.of(d);
     int shown = Math.min(k, max);
     int tile = shape.side * shape.scale();
@@ -213,7 +213,7 @@ final class ImageGrid {
   }
 
   /** Blue (−1) – white (0) – red (+1). */
-  static int diverging(double t) {
+  public static int diverging(double t) {
     t = Math.max(-1, Math.min(1, t));
     int[] end = t < 0 ? new int[] {0x21, 0x66, 0xac} : new int[] {0xb2, 0x18, 0x2b};
     double a = Math.abs(t);

@@ -7,11 +7,11 @@ import java.util.Map;
  * Reading the parts' summary.json trees (maps, lists, numbers, strings, nulls) without ceremony: a
  * missing key, a JSON null and a non-finite number all read as null.
  */
-final class ReportData {
+public final class ReportData {
   private ReportData() {}
 
   /** The value at a path of keys, or null. */
-  static Object at(Object root, String... path) {
+  public static Object at(Object root, String... path) {
     Object o = root;
     for (String k : path) {
       if (!(o instanceof Map<?, ?> m)) {
@@ -24,19 +24,19 @@ final class ReportData {
 
   /** The map at a path, or an empty map. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object root, String... path) {
+  public static Map<String, Object> map(Object root, String... path) {
     Object o = at(root, path);
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   /** The list at a path, or an empty list. */
-  static List<?> list(Object root, String... path) {
+  public static List<?> list(Object root, String... path) {
     Object o = at(root, path);
     return o instanceof List<?> l ? l : List.of();
   }
 
   /** A finite number, or null. */
-  static Double num(Object o) {
+  public static Double num(Object o) {
     if (o instanceof Number n) {
       double d = n.doubleValue();
       return Double.isFinite(d) ? d : null;
@@ -44,24 +44,24 @@ final class ReportData {
     return null;
   }
 
-  static Double num(Object root, String... path) {
+  public static Double num(Object root, String... path) {
     return num(at(root, path));
   }
 
   /** A string (numbers and booleans spelled out), or null. */
-  static String str(Object root, String... path) {
+  public static String str(Object root, String... path) {
     Object o = at(root, path);
     return o == null ? null : String.valueOf(o);
   }
 
-  static Boolean bool(Object root, String... path) {
+  public static Boolean bool(Object root, String... path) {
     Object o = at(root, path);
     return o instanceof Boolean b ? b : null;
   }
 
   /** A {mean, lo, hi, seeds} interval (mean null when absent). */
-  record Iv(Double mean, Double lo, Double hi, Integer seeds) {
-    static Iv of(Object o) {
+  public record Iv(Double mean, Double lo, Double hi, Integer seeds) {
+    public static Iv of(Object o) {
       if (o instanceof Number) {
         return new Iv(num(o), null, null, null);
       }
@@ -69,31 +69,31 @@ final class ReportData {
       return new Iv(num(at(o, "mean")), num(at(o, "lo")), num(at(o, "hi")), s == null ? null : (int) Math.round(s));
     }
 
-    boolean present() {
+    public boolean present() {
       return mean != null;
     }
 
-    String html() {
+    public String html() {
       return Fmt.intervalHtml(mean, lo, hi);
     }
 
-    String pctHtml() {
+    public String pctHtml() {
       return Fmt.intervalPctHtml(mean, lo, hi);
     }
   }
 
   /** A CSV file being built: a header row, then data rows (numbers in full precision). */
-  static final class Csv {
+  public static final class Csv {
     private final StringBuilder b = new StringBuilder();
     private final int cols;
     private int rows;
 
-    Csv(String... header) {
+    public Csv(String... header) {
       cols = header.length;
       line(header);
     }
 
-    Csv row(Object... values) {
+    public Csv row(Object... values) {
       if (values.length != cols) {
         throw new IllegalArgumentException("CSV row of " + values.length + " cells, header has " + cols);
       }
@@ -102,11 +102,11 @@ final class ReportData {
       return this;
     }
 
-    int rows() {
+    public int rows() {
       return rows;
     }
 
-    String text() {
+    public String text() {
       return b.toString();
     }
 
@@ -120,7 +120,7 @@ final class ReportData {
       b.append('\n');
     }
 
-    static String cell(Object o) {
+    public static String cell(Object o) {
       if (o == null) {
         return "";
       }

@@ -44,6 +44,7 @@ class StudyResumeTest {
       "after-rename train",
       "before part influence",
       "before report",
+      "before-rename report",
       "before-rename study");
 
   @AfterEach

@@ -1,8 +1,11 @@
 package org.ntkstudy.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
+import org.ntkstudy.io.Npy;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.SweepMetrics;
+import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
@@ -103,6 +108,36 @@ class WidthSweepJobTest {
       assertTrue(slope >= -0.6 && slope <= -0.4, model + " slope " + slope);
       assertEquals(30, f.get("seeds"));
       assertEquals(7, f.get("widths"));
+    }
+  }
+
+  /** H∞'s eigenvalues, written by the sweep, are SymmetricEigen.values of the H∞ it writes (--npy). */
+  @Test
+  void writesTheEigenvaluesOfHInf(@TempDir Path dir) throws IOException {
+    Path data = TestData.idxDataset(dir.resolve("idx"), 60, 20, 6, 1, 21);
+    DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 30).withNTest(10);
+    WidthSweepJob.Config cfg = new WidthSweepJob.Config(spec, dir.resolve("sweep").toString(), false, true,
+        List.of(Model.RELU, Model.ATTN), List.of(8), 1, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30);
+    Path out = Path.of(new WidthSweepJob(cfg).run(SparkTestSession.get()).out().toUri());
+    List<String> csv = Files.readAllLines(out.resolve("H_inf_eigenvalues.csv"));
+    assertEquals("model,index,eigenvalue", csv.get(0));
+    assertEquals(1 + 2 * 30, csv.size());
+    for (Model model : List.of(Model.RELU, Model.ATTN)) {
+      double[] want = SymmetricEigen.values(Npy.read(out.resolve("H_inf_" + model.key() + ".npy").toString(),
+          new Configuration()));
+      double[] fromCsv = csv.stream().skip(1).filter(l -> l.startsWith(model.key() + ","))
+          .mapToDouble(l -> Double.parseDouble(l.split(",")[2])).toArray();
+      assertArrayEquals(want, fromCsv, 0.0, model.key());
+      List<String> indices = csv.stream().skip(1).filter(l -> l.startsWith(model.key() + ","))
+          .map(l -> l.split(",")[1]).toList();
+      assertEquals("1", indices.get(0));
+      assertEquals("30", indices.get(29));
+      assertArrayEquals(want, Npy.read(out.resolve("H_inf_eigenvalues_" + model.key() + ".npy").toString(),
+          new Configuration()).data(), 0.0);
+      double[] fromParquet = SparkTestSession.get().read().parquet(out.resolve("H_inf_eigenvalues.parquet").toString())
+          .filter("model = '" + model.key() + "'").orderBy("index").select("eigenvalue").collectAsList().stream()
+          .mapToDouble(r -> r.getDouble(0)).toArray();
+      assertArrayEquals(want, fromParquet, 0.0);
     }
   }
 }

@@ -1,9 +1,11 @@
 package org.ntkstudy.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -105,7 +107,7 @@ class StudyReportTest {
     assertEquals(2 * Charts.PANEL_WIDTH, images.get("fig-sweep_errors")[0]);
     assertEquals(2 * Charts.PANEL_HEIGHT, images.get("fig-sweep_errors")[1]);
     int k = ((Number) influence.get("k")).intValue();
-    int[] grid = ImageGrid.size(k, 36, StudyReport.MAX_TILES);
+    int[] grid = ImageGrid.size(k, 36, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
         int[] size = images.get("fig-examples_" + model + "_" + attack);
@@ -197,7 +199,7 @@ class StudyReportTest {
     expectedRows.put("retrain_loo", 2 * 2 * 40);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
-        expectedRows.put("examples_" + model + "_" + attack, Math.min(k, StudyReport.MAX_TILES));
+        expectedRows.put("examples_" + model + "_" + attack, Math.min(k, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES));
       }
     }
     expectedRows.put("spectrum_eigenvalues", (int) SparkTestSession.get().read()
@@ -236,8 +238,14 @@ class StudyReportTest {
     for (String part : List.of("spectrum", "sweep", "train")) {
       copyTree(study.resolve(part), partial.resolve(part));
     }
-    org.apache.hadoop.fs.Path out = StudyReport.write(SparkTestSession.get(), partial.toString());
+    // Written while in its temporary folder, the page names the folder it will have.
+    Path finalName = shared.resolve("partial");
+    org.apache.hadoop.fs.Path out = StudyReport.write(SparkTestSession.get(), partial.toString(), finalName.toString());
     String page = Files.readString(Path.of(out.toUri()));
+    assertFalse(page.contains("inprogress"), excerpt(page, "inprogress"));
+    assertTrue(page.contains("folder " + finalName + "</p>"), excerpt(page, "folder "));
+    assertTrue(page.contains(") from " + finalName + ".</footer>"), excerpt(page, "<footer>"));
+    assertEquals(finalName.toString(), Json.read(Files.readString(partial.resolve("report/index.json"))).get("study"));
     assertSelfContained(page);
     assertSections(page);
     assertNoNullText(page);
@@ -253,6 +261,41 @@ class StudyReportTest {
     assertFalse(plots.containsKey("flip_rates"));
     assertTrue(plots.containsKey("sweep_errors") && plots.containsKey("train_ntk_distance"));
     assertTrue(images(page).containsKey("fig-kappa_amplification"));
+  }
+
+  /** A new report replaces the old one only once complete: a failed write keeps it, a finished one leaves no trace. */
+  @Test
+  void reportIsReplacedOnlyWhenComplete() throws Exception {
+    Path copy = shared.resolve("replaced");
+    for (String part : List.of("spectrum", "sweep")) {
+      copyTree(study.resolve(part), copy.resolve(part));
+    }
+    StudyReport.write(SparkTestSession.get(), copy.toString());
+    Path report = copy.resolve("report");
+    Files.writeString(report.resolve("marker.txt"), "the earlier report");
+    byte[] html = Files.readAllBytes(report.resolve("report.html"));
+
+    // An unreadable summary fails the write: the earlier report stays as it was, nothing else is left.
+    Path summary = copy.resolve("sweep/summary.json");
+    byte[] good = Files.readAllBytes(summary);
+    Files.writeString(summary, "{ not json");
+    assertThrows(RuntimeException.class, () -> StudyReport.write(SparkTestSession.get(), copy.toString()));
+    assertEquals("the earlier report", Files.readString(report.resolve("marker.txt")));
+    assertArrayEquals(html, Files.readAllBytes(report.resolve("report.html")));
+    assertEquals(List.of("report", "spectrum", "sweep"), names(copy));
+
+    // A finished write replaces the folder whole and leaves no temporary or set-aside folder.
+    Files.write(summary, good);
+    StudyReport.write(SparkTestSession.get(), copy.toString());
+    assertFalse(Files.exists(report.resolve("marker.txt")), "the old report is replaced, not merged into");
+    assertTrue(Files.exists(report.resolve("report.html")) && Files.exists(report.resolve("index.json")));
+    assertEquals(List.of("report", "spectrum", "sweep"), names(copy));
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+    }
   }
 
   @Test
