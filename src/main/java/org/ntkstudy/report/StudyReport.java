@@ -1,7 +1,7 @@
 package org.ntkstudy.report;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportData.str;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +17,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.io.Json;
 import org.ntkstudy.io.StagedFolder;
-import org.ntkstudy.report.ReportContext.DataFile;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData;
+import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.report.page.ReportContext.DataFile;
 import org.ntkstudy.report.sections.DualSection;
 import org.ntkstudy.report.sections.ExamplesSection;
 import org.ntkstudy.report.sections.HeadlineSection;

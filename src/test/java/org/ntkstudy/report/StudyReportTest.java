@@ -1,5 +1,10 @@
 package org.ntkstudy.report;
 
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ImageGrid;
+import org.ntkstudy.report.page.ReportData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

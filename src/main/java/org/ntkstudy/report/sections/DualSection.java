@@ -1,23 +1,23 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportContext.modelName;
-import static org.ntkstudy.report.ReportContext.orderModels;
-import static org.ntkstudy.report.ReportData.at;
-import static org.ntkstudy.report.ReportData.bool;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportContext.modelName;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportData.at;
+import static org.ntkstudy.report.page.ReportData.bool;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.cellLabel;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportData.Iv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportData.Iv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 7: approximation against vulnerability, the dual-implication table (influence part). */
 public final class DualSection implements ReportSection {

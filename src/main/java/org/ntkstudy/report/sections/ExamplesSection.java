@@ -1,11 +1,11 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.ReportContext.modelName;
-import static org.ntkstudy.report.ReportContext.orderModels;
-import static org.ntkstudy.report.ReportData.list;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.ReportContext.modelName;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportData.list;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.page.ReportData.str;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -18,12 +18,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ntkstudy.math.Matrix;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ImageGrid;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ImageGrid;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 8: the top training examples' pixels before and after the attack, as image grids (influence part). */
 public final class ExamplesSection implements ReportSection {

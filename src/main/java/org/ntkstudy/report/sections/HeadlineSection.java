@@ -1,11 +1,11 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportData.at;
-import static org.ntkstudy.report.ReportData.list;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportData.at;
+import static org.ntkstudy.report.page.ReportData.list;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.kValues;
 import static org.ntkstudy.report.sections.SectionSupport.kappaDStatus;
 import static org.ntkstudy.report.sections.SectionSupport.settingName;
@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Iv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Iv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 1: the study's findings in a few lines, each read from the part that measured it. */
 public final class HeadlineSection implements ReportSection {

@@ -1,13 +1,13 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportContext.modelName;
-import static org.ntkstudy.report.ReportContext.orderModels;
-import static org.ntkstudy.report.ReportData.at;
-import static org.ntkstudy.report.ReportData.list;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportContext.modelName;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportData.at;
+import static org.ntkstudy.report.page.ReportData.list;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.cellLabel;
 import static org.ntkstudy.report.sections.SectionSupport.settingName;
 
@@ -22,13 +22,13 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.ntkstudy.report.Charts;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportData.Iv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportData.Iv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 6: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
 public final class MalleabilitySection implements ReportSection {

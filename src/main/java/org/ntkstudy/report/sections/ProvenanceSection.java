@@ -1,18 +1,18 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportData.at;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportData.at;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ntkstudy.io.Json;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportSection;
 import org.ntkstudy.report.StudyReport;
 
 /** Section 10: each part's status, run time, code and machine, and full configuration. */

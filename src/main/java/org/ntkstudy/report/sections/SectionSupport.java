@@ -1,6 +1,6 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.ReportData.str;
 
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;

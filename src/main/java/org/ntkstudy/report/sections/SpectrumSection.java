@@ -1,9 +1,9 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.MAX_PLOT_POINTS;
 import static org.ntkstudy.report.sections.SectionSupport.definition;
 import static org.ntkstudy.report.sections.SectionSupport.kValues;
@@ -27,12 +27,12 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.ntkstudy.report.Charts;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 2: the spectra of G, G³ and X̃X̃ᵀ, κ_k at matched k, and the global condition numbers (spectrum part). */
 public final class SpectrumSection implements ReportSection {

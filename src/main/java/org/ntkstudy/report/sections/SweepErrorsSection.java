@@ -1,12 +1,12 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportContext.modelName;
-import static org.ntkstudy.report.ReportContext.orderModels;
-import static org.ntkstudy.report.ReportData.at;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportContext.modelName;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportData.at;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.kappaDStatus;
 import static org.ntkstudy.report.sections.SectionSupport.markerShape;
 import static org.ntkstudy.report.sections.SectionSupport.sortedWidthKeys;
@@ -33,13 +33,13 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.ntkstudy.report.Charts;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportData.Iv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportData.Iv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 4: the distances of Θ_m from H∞ against width, their fits and the theory's widths (sweep part). */
 public final class SweepErrorsSection implements ReportSection {

@@ -1,7 +1,7 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.ReportContext.modelName;
-import static org.ntkstudy.report.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportContext.modelName;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
 import static org.ntkstudy.report.sections.SectionSupport.d;
 import static org.ntkstudy.report.sections.SectionSupport.plotIndices;
 
@@ -25,11 +25,11 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.ntkstudy.report.Charts;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 3: Θ_m's spectrum by width beside H∞'s (sweep part: spectra.parquet, H_inf_eigenvalues.parquet). */
 public final class SweepSpectraSection implements ReportSection {

@@ -1,9 +1,9 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportContext.orderModels;
-import static org.ntkstudy.report.ReportData.map;
-import static org.ntkstudy.report.ReportData.num;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportContext.orderModels;
+import static org.ntkstudy.report.page.ReportData.map;
+import static org.ntkstudy.report.page.ReportData.num;
 import static org.ntkstudy.report.sections.SectionSupport.markerShape;
 import static org.ntkstudy.report.sections.SectionSupport.sortedWidthKeys;
 
@@ -22,13 +22,13 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.ntkstudy.report.Charts;
-import org.ntkstudy.report.Fmt;
-import org.ntkstudy.report.Html;
-import org.ntkstudy.report.ReportContext;
-import org.ntkstudy.report.ReportData.Csv;
-import org.ntkstudy.report.ReportData.Iv;
-import org.ntkstudy.report.ReportSection;
+import org.ntkstudy.report.page.Charts;
+import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.ReportContext;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.report.page.ReportData.Iv;
+import org.ntkstudy.report.page.ReportSection;
 
 /** Section 5: NTK distance and kernel movement after training, accuracy and alignment (train part). */
 public final class TrainSection implements ReportSection {

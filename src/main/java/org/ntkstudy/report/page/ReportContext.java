@@ -1,7 +1,7 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
-import static org.ntkstudy.report.Html.esc;
-import static org.ntkstudy.report.ReportData.str;
+import static org.ntkstudy.report.page.Html.esc;
+import static org.ntkstudy.report.page.ReportData.str;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.io.Json;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.math.Matrix;
-import org.ntkstudy.report.ReportData.Csv;
+import org.ntkstudy.report.page.ReportData.Csv;
 
 /**
  * What the report's sections share: the study folder and its files (read by path relative to the
@@ -43,10 +43,10 @@ public final class ReportContext {
   private final Map<String, Integer> figureNumbers = new LinkedHashMap<>();
 
   /** A plot's or table's data file: {@code data/NAME.csv}. */
-  record DataFile(String title, String figure, Csv csv) {}
+  public record DataFile(String title, String figure, Csv csv) {}
 
   /** The page's length and the data files registered at one moment, to undo a failed section. */
-  record Mark(int htmlLength, Set<String> dataNames) {}
+  public record Mark(int htmlLength, Set<String> dataNames) {}
 
   /**
    * Reads the summaries of {@code parts} (a part without summary.json is noted as absent) and the
@@ -56,7 +56,7 @@ public final class ReportContext {
    * @param displayDir the folder as the page names it, qualified (the final name of a study still
    *     in its temporary folder)
    */
-  ReportContext(SparkSession spark, FileSystem fs, Path dir, Path displayDir, List<String> parts)
+  public ReportContext(SparkSession spark, FileSystem fs, Path dir, Path displayDir, List<String> parts)
       throws IOException {
     this.spark = spark;
     this.fs = fs;
@@ -185,16 +185,16 @@ public final class ReportContext {
     html.append("</figcaption></figure>\n");
   }
 
-  Map<String, DataFile> dataFiles() {
+  public Map<String, DataFile> dataFiles() {
     return data;
   }
 
-  Mark mark() {
+  public Mark mark() {
     return new Mark(html.length(), new LinkedHashSet<>(data.keySet()));
   }
 
   /** Drops what was written and registered since {@code mark} (figure numbers stay taken). */
-  void rollback(Mark mark) {
+  public void rollback(Mark mark) {
     html.setLength(mark.htmlLength());
     data.keySet().retainAll(mark.dataNames());
   }

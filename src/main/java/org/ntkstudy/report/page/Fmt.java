@@ -1,4 +1,4 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

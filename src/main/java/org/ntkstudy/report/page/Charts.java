@@ -1,4 +1,4 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
 import java.util.List;
 
@@ -60,7 +60,7 @@ public final class Html {
   }
 
   /** The page's style sheet: system fonts only, nothing fetched. */
-  static final String STYLE = """
+  public static final String STYLE = """
       :root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --bg:#ffffff; --soft:#f6f8fa; --accent:#0b5cad; }
       * { box-sizing: border-box; }
       body { margin:0; background:var(--bg); color:var(--fg);

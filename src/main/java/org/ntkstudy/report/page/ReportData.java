@@ -1,4 +1,4 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
 import java.util.List;
 import java.util.Map;

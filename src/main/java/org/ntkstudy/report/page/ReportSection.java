@@ -1,4 +1,4 @@
-package org.ntkstudy.report;
+package org.ntkstudy.report.page;
 
 /** One section of the study report: its anchor, its heading and the code that draws its body. */
 public interface ReportSection {
