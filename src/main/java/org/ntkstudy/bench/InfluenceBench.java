@@ -15,7 +15,6 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.InfluenceJob;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Matrix;
@@ -30,6 +29,7 @@ import org.ntkstudy.spark.NtkBlockKernels;
 import org.ntkstudy.spark.TiledCholesky;
 import org.ntkstudy.spark.TiledInfluence;
 import org.ntkstudy.spark.DriverBlas;
+import org.ntkstudy.spark.InfluenceColumns;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.SparkSessions;
 import org.ntkstudy.spark.Stages;
@@ -225,7 +225,7 @@ public final class InfluenceBench {
       long t0 = System.nanoTime();
       TiledInfluence ti = TiledInfluence.of(jsc, strips, grid, y, kc, lambda, null);
       tiledFactor.add((System.nanoTime() - t0) / 1e9);
-      InfluenceJob.Columns tc = InfluenceJob.Columns.tiled(ti, spec);
+      InfluenceColumns tc = InfluenceColumns.tiled(ti, spec);
       double[] a;
       try {
         a = tc.totals();
@@ -310,7 +310,7 @@ public final class InfluenceBench {
     long t0 = System.nanoTime();
     Influence inf = DriverBlas.allCores(jsc, () -> Influence.ofInPlace(kOwn, y, lambda));
     times[0] = (System.nanoTime() - t0) / 1e9;
-    InfluenceJob.Columns cols = InfluenceJob.Columns.of(jsc, inf, kc, spec, block);
+    InfluenceColumns cols = InfluenceColumns.of(jsc, inf, kc, spec, block);
     try {
       return cols.totals();
     } finally {

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * a temporary name and renamed: a file that exists is complete. The job deletes {@code cells/}
  * before it commits, so finished outputs are the same with or without a resume.
  */
-final class CellFiles {
+public final class CellFiles {
   private static final Logger LOG = LoggerFactory.getLogger(CellFiles.class);
-  static final String DIR = "cells";
+  /** The folder of kept cells inside a run's output. */
+  public static final String DIR = "cells";
 
   /** Cells finished in this JVM since the last reset: the test-only failure point (local mode). */
   static final java.util.concurrent.atomic.AtomicInteger FINISHED = new java.util.concurrent.atomic.AtomicInteger();
@@ -31,14 +32,14 @@ final class CellFiles {
    * Test only ({@code study --fail-after-blocks N}): counts a finished cell and fails the task once
    * {@code failAfter} cells have finished in this JVM since the count was reset. 0: never.
    */
-  static void finished(int failAfter) {
+  public static void finished(int failAfter) {
     if (failAfter > 0 && FINISHED.incrementAndGet() >= failAfter) {
       throw new IllegalStateException("test-only failure after " + failAfter + " finished cells");
     }
   }
 
   /** Writes {@code result} to {@code uri} (inside the output's temporary folder). */
-  static void write(String uri, Serializable result, SerializableConfiguration conf) throws IOException {
+  public static void write(String uri, Serializable result, SerializableConfiguration conf) throws IOException {
     Path p = new Path(uri);
     FileSystem fs = p.getFileSystem(conf.value());
     Path part = new Path(p.getParent(), "." + p.getName() + ".part");
@@ -51,7 +52,7 @@ final class CellFiles {
   }
 
   /** A kept result, or null when there is none or it is unreadable (the cell is then recomputed). */
-  static <T> T read(RunOutput output, String file, Class<T> type) {
+  public static <T> T read(RunOutput output, String file, Class<T> type) {
     if (!output.exists(file)) {
       return null;
     }

@@ -2,6 +2,10 @@ package org.ntkstudy.jobs;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.ntkstudy.jobs.influence.CleanRun;
+import org.ntkstudy.jobs.influence.InfluenceWork;
+import org.ntkstudy.jobs.influence.MalleabilityStage;
+import org.ntkstudy.jobs.influence.RetrainLooStage;
 
 /**
  * The jobs' classes that cross JVMs in broadcasts and task results, for the project's Kryo
@@ -31,6 +35,9 @@ public final class JobsKryoClasses {
     kryo.register(InfluenceWork.Net[].class);
     kryo.register(InfluenceWork.Retrain.class, new JavaSerializer());
     kryo.register(InfluenceWork.CellFigures.class, new JavaSerializer());
+    kryo.register(CleanRun.class, new JavaSerializer());
+    kryo.register(MalleabilityStage.CellResult.class, new JavaSerializer());
+    kryo.register(RetrainLooStage.Refits.class, new JavaSerializer());
     kryo.register(org.ntkstudy.math.TrainingRun.Recipe.class, new JavaSerializer());
     kryo.register(org.ntkstudy.math.Influence.class);
     kryo.register(org.ntkstudy.math.Influence.TargetSpec.class, new JavaSerializer());

@@ -342,7 +342,7 @@ public final class WidthSweepJob {
   }
 
   /** Mean and 95% interval over the values that exist (a κ that does not exist is skipped). */
-  static Map<String, Object> interval(double[] values) {
+  public static Map<String, Object> interval(double[] values) {
     double[] finite = java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
     Map<String, Object> m = new LinkedHashMap<>();
     if (finite.length == 0) {

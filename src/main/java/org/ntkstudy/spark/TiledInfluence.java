@@ -3,6 +3,7 @@ package org.ntkstudy.spark;
 import dev.ludovic.netlib.blas.BLAS;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -10,6 +11,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Matrix;
+import scala.Tuple2;
 
 /**
  * The closed-form leave-one-out influence of SCIENCE §5 for a kernel too large for the driver,
@@ -298,7 +300,7 @@ public final class TiledInfluence {
    * The influence matrix's columns, one task per column strip: (first column, n*×w block) pairs
    * as {@link Influence#block} gives them, not persisted.
    */
-  public JavaRDD<Object[]> blocks(Influence.TargetSpec spec) {
+  public JavaPairRDD<Integer, Matrix> blocks(Influence.TargetSpec spec) {
     if (spec.size() != nTest) {
       throw new IllegalArgumentException("target spec for " + spec.size() + " test points, K* had " + nTest);
     }
@@ -308,7 +310,7 @@ public final class TiledInfluence {
     held.add(rb);
     BlockGrid g = grid;
     Broadcast<double[][]> pb = p;
-    return columns.map(s -> {
+    return columns.mapToPair(s -> {
       int j = s.index();
       int rj = g.blockRows(j);
       int sj = g.blockStart(j);
@@ -330,7 +332,7 @@ public final class TiledInfluence {
           gj[off + col] *= scale * r.get(sj + col, cls);
         }
       }
-      return new Object[] {sj, new Matrix(ns, rj, gj)};
+      return new Tuple2<>(sj, new Matrix(ns, rj, gj));
     });
   }
 

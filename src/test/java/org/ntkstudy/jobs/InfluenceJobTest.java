@@ -21,6 +21,7 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.Npy;
+import org.ntkstudy.jobs.influence.MalleabilityRow;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
@@ -113,7 +114,7 @@ class InfluenceJobTest {
     assertEquals(1e-3, summary.get("lambda"));
     Map<?, ?> mallSummary = (Map<?, ?>) summary.get("malleability");
     Map<?, ?> cell = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) mallSummary.get("attn")).get("pgd")).get("transformed");
-    for (String metric : InfluenceJob.METRICS) {
+    for (String metric : MalleabilityRow.METRICS) {
       Map<?, ?> iv = (Map<?, ?>) cell.get(metric);
       assertNotNull(iv.get("mean"), metric);
       assertTrue((Double) iv.get("lo") <= (Double) iv.get("mean") && (Double) iv.get("mean") <= (Double) iv.get("hi"));

@@ -171,9 +171,9 @@ class TiledInfluenceTest {
           Matrix expected = ref.matrix(kc, spec);
           Matrix got = new Matrix(nt, n);
           int seen = 0;
-          for (Object[] o : tiled.blocks(spec).collect()) {
-            int from = (Integer) o[0];
-            Matrix m = (Matrix) o[1];
+          for (scala.Tuple2<Integer, Matrix> o : tiled.blocks(spec).collect()) {
+            int from = o._1();
+            Matrix m = o._2();
             assertEquals(nt, m.rows());
             seen += m.cols();
             for (int t = 0; t < nt; t++) {

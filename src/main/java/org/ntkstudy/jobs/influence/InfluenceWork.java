@@ -1,4 +1,4 @@
-package org.ntkstudy.jobs;
+package org.ntkstudy.jobs.influence;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -21,25 +21,21 @@ import org.ntkstudy.math.TrainingRun;
  * after an intervention, with the trained first layer kept — and the malleability figures of one
  * (model, seed, attack, intervention) cell with its random-sign control.
  */
-final class InfluenceWork {
+public final class InfluenceWork {
   private InfluenceWork() {}
 
   /** The interventions of SCIENCE §5. */
-  enum Intervention {
+  public enum Intervention {
     /** The top k replaced by their adversarial versions. */
     TRANSFORMED,
     /** The top k removed; the figures over the next k and the survivors. */
     CURATED,
     /** Every training example attacked. */
-    ADVERSARIAL;
-
-    String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    ADVERSARIAL
   }
 
   /** A model's data, shared by its cells (broadcast once per model). */
-  static final class Setup implements Serializable {
+  public static final class Setup implements Serializable {
     private static final long serialVersionUID = 1L;
     final Model model;
     final Matrix pixels;
@@ -78,16 +74,16 @@ final class InfluenceWork {
   }
 
   /** A malleability cell: which clean (model, seed) run, the attack ({@code none} for curated), the intervention. */
-  record CellSpec(int clean, String attack, String intervention) implements Serializable {}
+  public record CellSpec(int clean, String attack, String intervention) implements Serializable {}
 
   /** A trained network: first layer W_T (m×d) and output signs a (m×C). */
-  record Net(long seed, Matrix w, Matrix a) implements Serializable {}
+  public record Net(long seed, Matrix w, Matrix a) implements Serializable {}
 
   /**
    * {@code --retrain}: after an intervention the network is retrained from its initialisation w0
    * with the same recipe, and the kernel is that network's (SCIENCE §5 step 3, opt-in).
    */
-  record Retrain(Matrix w0, TrainingRun.Recipe recipe, long seed) implements Serializable {}
+  public record Retrain(Matrix w0, TrainingRun.Recipe recipe, long seed) implements Serializable {}
 
   /**
    * How a cell recomputes: {@link #LOCAL} inside one Spark task (the kernel fits a task), or
@@ -116,7 +112,7 @@ final class InfluenceWork {
   };
 
   /** The figures of one cell (NaN where a figure does not apply). */
-  record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated,
+  public record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated,
       Matrix topAttacked, double[] topAfter) implements Serializable {}
 
   /**
@@ -191,15 +187,9 @@ final class InfluenceWork {
   }
 
   /**
-   * One cell of §5: {@code before} are the clean totals, {@code ranking} all examples by |I_i|
-   * (ties by index), k = ⌈τn⌉.
+   * One cell of §5 with the recomputations done by {@code engine}: {@code before} are the clean
+   * totals, {@code ranking} all examples by |I_i| (ties by index), k = ⌈τn⌉.
    */
-  static CellFigures cell(Setup s, Net net, Intervention intervention, Attacks.Kind attack, Attacks.Params params,
-      double[] before, int[] ranking, int k, Influence.TargetSpec spec, long seed, Retrain retrain) {
-    return cell(LOCAL, s, net, intervention, attack, params, before, ranking, k, spec, seed, retrain);
-  }
-
-  /** {@link #cell} with the recomputations done by {@code engine}. */
   static CellFigures cell(Engine engine, Setup s, Net net, Intervention intervention, Attacks.Kind attack,
       Attacks.Params params, double[] before, int[] ranking, int k, Influence.TargetSpec spec, long seed,
       Retrain retrain) {

@@ -1,0 +1,232 @@
+package org.ntkstudy.jobs.influence;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.jobs.CellFiles;
+import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Malleability;
+import org.ntkstudy.math.Matrix;
+import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.spark.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The malleability cells of SCIENCE §5 — model × seed × attack × intervention, one Spark task each,
+ * or past the driver budget one after the other with every step in tiles — with their random-sign
+ * control, the noise floor between seeds, and the top-k examples before and after the attack for
+ * the report's image grids. A finished cell is kept in the output's {@link CellFiles} so that a
+ * resumed run reads it back instead of recomputing it.
+ */
+public final class MalleabilityStage {
+  private static final Logger LOG = LoggerFactory.getLogger(MalleabilityStage.class);
+
+  /** A cell's figures as its task returns them, with the cell's index in the run's cell list. */
+  public record CellResult(int index, InfluenceWork.CellFigures figures) implements Serializable {}
+
+  private final InfluenceContext ctx;
+  private final boolean resume;
+  private final int failAfterCells;
+
+  /**
+   * @param resume read back the cells an interrupted run of the same output finished
+   * @param failAfterCells test only: fail once this many cells have finished (0: never); local mode
+   */
+  public MalleabilityStage(InfluenceContext ctx, boolean resume, int failAfterCells) {
+    this.ctx = ctx;
+    this.resume = resume;
+    this.failAfterCells = failAfterCells;
+  }
+
+  /**
+   * A resumed run's output keeps only the cells the interrupted run finished; its tables are
+   * rewritten whole.
+   */
+  public static void keepOnlyFinishedCells(RunOutput output) {
+    output.retainOnly(CellFiles.DIR);
+  }
+
+  /** Deletes the kept cells before the output commits: bookkeeping for resumed runs, not a result. */
+  public static void deleteKeptCells(RunOutput output) {
+    output.delete(CellFiles.DIR);
+  }
+
+  /** Every cell of the clean runs {@code cleans}, in (clean run, intervention, attack) order. */
+  public MalleabilityTable run(List<CleanRun> cleans) {
+    InfluenceJob.Config config = ctx.config();
+    List<InfluenceWork.CellSpec> specs = new ArrayList<>();
+    for (int ci = 0; ci < cleans.size(); ci++) {
+      for (String iv : config.interventions()) {
+        if (iv.equals("curated")) {
+          specs.add(new InfluenceWork.CellSpec(ci, "none", iv));
+        } else {
+          for (Attacks.Kind a : config.attacks()) {
+            specs.add(new InfluenceWork.CellSpec(ci, a.key(), iv));
+          }
+        }
+      }
+    }
+    if (specs.isEmpty()) {
+      return new MalleabilityTable(List.of());
+    }
+    List<InfluenceWork.CellFigures> figures = figures(specs, cleans);
+    writeExamples(specs, cleans, figures);
+    // The noise floor: the same examples' influence signs under another seed, no attack.
+    int k = ctx.k();
+    List<MalleabilityRow> rows = new ArrayList<>();
+    for (int r = 0; r < specs.size(); r++) {
+      InfluenceWork.CellSpec cs = specs.get(r);
+      InfluenceWork.CellFigures f = figures.get(r);
+      CleanRun c = cleans.get(cs.clean());
+      CleanRun other = c.nextSeed(cleans);
+      double floor = Double.NaN;
+      if (other != null) {
+        int[] ranking = Malleability.rankByMagnitude(c.totals());
+        int[] examples = cs.intervention().equals("curated") ? Arrays.copyOfRange(ranking, k, 2 * k)
+            : Arrays.copyOf(ranking, k);
+        floor = Malleability.flipRate(c.totals(), other.totals(), examples);
+      }
+      rows.add(new MalleabilityRow(config.models().get(c.modelIndex()).key(), cs.attack(), cs.intervention(),
+          c.net().seed(), f.flipRate(), f.spearman(), f.topkOverlap(), f.controlRandom(), floor));
+    }
+    return new MalleabilityTable(rows);
+  }
+
+  /** The cells' figures in {@code specs} order: read back from {@link CellFiles}, else computed. */
+  private List<InfluenceWork.CellFigures> figures(List<InfluenceWork.CellSpec> specs, List<CleanRun> cleans) {
+    JavaSparkContext jsc = ctx.jsc();
+    InfluenceJob.Config cfg = ctx.config();
+    RunOutput output = ctx.output();
+    String[] files = new String[specs.size()];
+    InfluenceWork.CellFigures[] bySpec = new InfluenceWork.CellFigures[specs.size()];
+    List<Integer> todo = new ArrayList<>();
+    for (int r = 0; r < specs.size(); r++) {
+      InfluenceWork.CellSpec cs = specs.get(r);
+      CleanRun c = cleans.get(cs.clean());
+      files[r] = CellFiles.DIR + "/" + cfg.models().get(c.modelIndex()).key() + "_seed" + c.net().seed() + "_"
+          + cs.attack() + "_" + cs.intervention() + ".ser";
+      bySpec[r] = resume ? CellFiles.read(output, files[r], InfluenceWork.CellFigures.class) : null;
+      if (bySpec[r] == null) {
+        todo.add(r);
+      }
+    }
+    if (todo.size() < specs.size()) {
+      LOG.info("resuming: {} finished malleability cells read back, {} to compute", specs.size() - todo.size(),
+          todo.size());
+    }
+    if (todo.isEmpty()) {
+      return Arrays.asList(bySpec);
+    }
+    String root = output.rootUri();
+    int failAfter = failAfterCells;
+    int k = ctx.k();
+    List<Broadcast<InfluenceWork.Setup>> setups = ctx.setups();
+    Broadcast<SerializableConfiguration> hadoop =
+        jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
+    List<CellResult> computed;
+    if (ctx.factorisation().tiled()) {
+      // Past the driver budget a cell's kernel does not fit a task: the cells run one after the
+      // other from here, each attack, kernel and factorisation spread over the executors.
+      computed = new ArrayList<>();
+      for (int r : todo) {
+        InfluenceWork.CellSpec cs = specs.get(r);
+        CleanRun c = cleans.get(cs.clean());
+        Broadcast<InfluenceWork.Setup> setup = setups.get(c.modelIndex());
+        String tag = cfg.models().get(c.modelIndex()).key() + "/seed=" + c.net().seed() + "/" + cs.attack() + "/"
+            + cs.intervention();
+        InfluenceWork.CellFigures f = Stages.run(jsc, "influence/cell", "malleability cell " + tag + " in tiles",
+            () -> cell(new TiledCellEngine(jsc, setup, cfg.lambda(), ctx.factorisation().tile(), tag), cfg, cs, c,
+                setup.value(), k));
+        try {
+          CellFiles.write(root + "/" + files[r], f, hadoop.value());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        CellFiles.finished(failAfter);
+        computed.add(new CellResult(r, f));
+      }
+    } else {
+      Broadcast<ArrayList<CleanRun>> sh = jsc.broadcast(new ArrayList<>(cleans));
+      computed = Stages.run(jsc, "influence/cells", todo.size()
+          + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
+          () -> jsc.parallelize(todo, todo.size()).map(r -> {
+            InfluenceWork.CellSpec cs = specs.get(r);
+            CleanRun c = sh.value().get(cs.clean());
+            InfluenceWork.CellFigures f = cell(InfluenceWork.LOCAL, cfg, cs, c, setups.get(c.modelIndex()).value(), k);
+            CellFiles.write(root + "/" + files[r], f, hadoop.value());
+            CellFiles.finished(failAfter);
+            return new CellResult(r, f);
+          }).collect());
+      sh.unpersist(false);
+    }
+    hadoop.unpersist(false);
+    for (CellResult done : computed) {
+      bySpec[done.index()] = done.figures();
+    }
+    return Arrays.asList(bySpec);
+  }
+
+  /** One malleability cell of the clean run {@code c} (SCIENCE §5), its recomputations by {@code engine}. */
+  private static InfluenceWork.CellFigures cell(InfluenceWork.Engine engine, InfluenceJob.Config cfg,
+      InfluenceWork.CellSpec cs, CleanRun c, InfluenceWork.Setup s, int k) {
+    InfluenceWork.Net net = c.net();
+    Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());
+    Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind, cfg.eps());
+    InfluenceWork.Retrain retrain = null;
+    if (cfg.retrain() && s.empirical) {
+      Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), net.seed(), cfg.symmetric())
+          .weights();
+      retrain = new InfluenceWork.Retrain(w0, Networks.recipe(cfg, cfg.optimizer(), InfluenceWork.modelInputs(s,
+          s.pixels)[0], w0, cfg.weightDecay()), net.seed());
+    }
+    return InfluenceWork.cell(engine, s, net,
+        InfluenceWork.Intervention.valueOf(cs.intervention().toUpperCase(Locale.ROOT)), kind, params,
+        c.totals(), Malleability.rankByMagnitude(c.totals()), k, c.spec(), net.seed(), retrain);
+  }
+
+  /**
+   * For the report's image grids: per model and attack, the first seed's top-k training examples
+   * (transformed intervention) before and after the attack — {@code examples/<model>_clean.npy},
+   * {@code examples/<model>_<attack>.npy} (k×d pixels) and {@code examples/<model>_<attack>.csv}
+   * (rank, train_index, source_index, label, influence_before, influence_after).
+   */
+  private void writeExamples(List<InfluenceWork.CellSpec> specs, List<CleanRun> cleans,
+      List<InfluenceWork.CellFigures> figures) {
+    RunOutput out = ctx.output();
+    int k = ctx.k();
+    int[] sourceIndex = ctx.data().train().sourceIndex();
+    int[] labels = ctx.data().train().labels();
+    for (int r = 0; r < specs.size(); r++) {
+      InfluenceWork.CellSpec cs = specs.get(r);
+      InfluenceWork.CellFigures f = figures.get(r);
+      CleanRun c = cleans.get(cs.clean());
+      if (f.topAttacked() == null || !"transformed".equals(cs.intervention())
+          || c.net().seed() != ctx.config().data().seed()) {
+        continue;
+      }
+      InfluenceWork.Setup s = ctx.setups().get(c.modelIndex()).value();
+      int[] top = Arrays.copyOf(Malleability.rankByMagnitude(c.totals()), k);
+      String model = s.model.key();
+      out.writeNpy("examples/" + model + "_clean.npy", s.pixels.selectRows(top));
+      out.writeNpy("examples/" + model + "_" + cs.attack() + ".npy", f.topAttacked());
+      double[] after = f.topAfter();
+      StringBuilder csv = new StringBuilder("rank,train_index,source_index,label,influence_before,influence_after\n");
+      for (int q = 0; q < k; q++) {
+        int i = top[q];
+        csv.append(q + 1).append(',').append(i).append(',').append(sourceIndex[i]).append(',').append(labels[i])
+            .append(',').append(c.totals()[i]).append(',').append(after[q]).append('\n');
+      }
+      out.writeText("examples/" + model + "_" + cs.attack() + ".csv", csv.toString());
+    }
+  }
+}
