@@ -274,6 +274,11 @@ public final class RunOutput {
     }
   }
 
+  /** Deletes everything in the temporary folder (a resumed job that rewrites all its files). */
+  public void clear() {
+    retainOnly(null);
+  }
+
   /** Deletes {@code relative} in the temporary folder if present. */
   public void delete(String relative) {
     try {

@@ -13,6 +13,7 @@ import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.data.Task;
 import org.ntkstudy.io.Fingerprint;
+import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.jobs.influence.CleanInfluence;
 import org.ntkstudy.jobs.influence.CleanRun;
@@ -163,7 +164,10 @@ public final class InfluenceJob {
      * {@code train} output stand for that output's own fingerprint, not for its folder name.
      */
     public Fingerprint fingerprint(org.apache.hadoop.conf.Configuration conf) {
-      Fingerprint fp = Fingerprint.of(toMap());
+      // --npy, the driver budget (driver or tiled factorisation) and the block size are not in the
+      // provenance map but change what is written or its last digits.
+      Fingerprint fp = Fingerprint.of(toMap()).with("npy", npy).with("max_driver_mb", maxDriverBytes >> 20)
+          .with("block", block);
       if (trainDir == null) {
         return fp;
       }
@@ -224,12 +228,13 @@ public final class InfluenceJob {
     RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
         : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     if (resume) {
-      MalleabilityStage.keepOnlyFinishedCells(output);
+      output.clear(); // tables and files of the interrupted run are rewritten whole; its cells are kept apart
     }
+    Fingerprint fingerprint = config.fingerprint(jsc.hadoopConfiguration());
     InfluenceContext ctx = InfluenceContext.open(spark, config, data, loss, k, block, factorisation, output);
 
     List<CleanRun> cleans = new CleanInfluence(ctx).run(Networks.of(ctx));
-    MalleabilityTable malleability = new MalleabilityStage(ctx, resume, failAfterCells).run(cleans);
+    MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, resume, failAfterCells).run(cleans);
     Map<String, Object> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
 
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -249,6 +254,7 @@ public final class InfluenceJob {
     summary.put("ratio", ratio);
     summary.put("paper_flip_rates", MalleabilityTable.paperFlipRates());
     malleability.write(spark, output);
+    KillPoints.reach("influence tables");
     new TransductiveStage(ctx).run(cleans).ifPresent(m -> summary.put("transductive", m));
     new RetrainLooStage(ctx).run(cleans).ifPresent(m -> summary.put("retrain_loo", m));
     summary.put("dual", new DualStage(ctx).run(cleans, malleability, ratio));
@@ -256,8 +262,7 @@ public final class InfluenceJob {
     summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
     output.writeJson("summary.json", summary);
     ctx.release();
-    MalleabilityStage.deleteKeptCells(output);
-    Path done = output.fingerprint(config.fingerprint(jsc.hadoopConfiguration())).commit();
+    Path done = output.fingerprint(fingerprint).commit();
     LOG.info("influence written to {}", done);
     return new Result(done, summary);
   }

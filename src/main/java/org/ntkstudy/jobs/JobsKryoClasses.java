@@ -36,7 +36,7 @@ public final class JobsKryoClasses {
     kryo.register(InfluenceWork.Retrain.class, new JavaSerializer());
     kryo.register(InfluenceWork.CellFigures.class, new JavaSerializer());
     kryo.register(CleanRun.class, new JavaSerializer());
-    kryo.register(MalleabilityStage.CellResult.class, new JavaSerializer());
+    kryo.register(MalleabilityStage.Cell.class, new JavaSerializer());
     kryo.register(RetrainLooStage.Refits.class, new JavaSerializer());
     kryo.register(org.ntkstudy.math.TrainingRun.Recipe.class, new JavaSerializer());
     kryo.register(org.ntkstudy.math.Influence.class);

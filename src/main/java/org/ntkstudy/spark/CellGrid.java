@@ -132,15 +132,7 @@ public final class CellGrid {
   public <C extends Cell, R extends Serializable> List<R> run(List<C> cells, String description,
       Compute<C, R> compute) {
     Map<String, R> done = resume ? readKept(cells) : new HashMap<>();
-    List<C> todo = new ArrayList<>();
-    for (C c : cells) {
-      if (!done.containsKey(c.key())) {
-        todo.add(c);
-      }
-    }
-    if (!done.isEmpty()) {
-      LOG.info("{}: resuming, {} finished cells read back, {} to compute", name, done.size(), todo.size());
-    }
+    List<C> todo = todo(cells, done);
     if (!todo.isEmpty()) {
       Broadcast<SerializableConfiguration> hadoop =
           jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
@@ -152,11 +144,7 @@ public final class CellGrid {
       List<Object[]> computed = Stages.run(jsc, name, description,
           () -> jsc.parallelize(todo, slices).map(c -> {
             R r = compute.apply(c);
-            write(dir + "/" + c.key() + ".cell", new Kept(fp, r), hadoop.value());
-            KillPoints.reach(gridName + " cell");
-            if (FINISHED.incrementAndGet() >= fail && fail > 0) {
-              throw new IllegalStateException("test-only failure after " + fail + " finished cells");
-            }
+            finished(dir, gridName, c, new Kept(fp, r), fail, hadoop.value());
             return new Object[] {c.key(), r};
           }).collect());
       hadoop.unpersist(false);
@@ -166,11 +154,59 @@ public final class CellGrid {
         done.put((String) kr[0], r);
       }
     }
+    return inOrder(cells, done);
+  }
+
+  /**
+   * As {@link #run}, but the cells one after the other from the driver: for cells too large for a
+   * task, whose own steps are spread over the executors.
+   */
+  public <C extends Cell, R extends Serializable> List<R> runOnDriver(List<C> cells, Compute<C, R> compute) {
+    Map<String, R> done = resume ? readKept(cells) : new HashMap<>();
+    SerializableConfiguration hadoop = new SerializableConfiguration(jsc.hadoopConfiguration());
+    for (C c : todo(cells, done)) {
+      try {
+        R r = compute.apply(c);
+        finished(store, name, c, new Kept(fingerprint, r), failAfter, hadoop);
+        done.put(c.key(), r);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(name + ": cell " + c.key() + " failed: " + e.getMessage(), e);
+      }
+    }
+    return inOrder(cells, done);
+  }
+
+  private <C extends Cell, R> List<C> todo(List<C> cells, Map<String, R> done) {
+    List<C> todo = new ArrayList<>();
+    for (C c : cells) {
+      if (!done.containsKey(c.key())) {
+        todo.add(c);
+      }
+    }
+    if (!done.isEmpty()) {
+      LOG.info("{}: resuming, {} finished cells read back, {} to compute", name, done.size(), todo.size());
+    }
+    return todo;
+  }
+
+  private static <C extends Cell, R> List<R> inOrder(List<C> cells, Map<String, R> done) {
     List<R> out = new ArrayList<>(cells.size());
     for (C c : cells) {
       out.add(done.get(c.key()));
     }
     return out;
+  }
+
+  /** Keeps a computed cell's result, then passes the test-only crash and failure points. */
+  private static void finished(String dir, String gridName, Cell c, Kept kept, int failAfter,
+      SerializableConfiguration conf) throws IOException {
+    write(dir + "/" + c.key() + ".cell", kept, conf);
+    KillPoints.reach(gridName + " cell");
+    if (FINISHED.incrementAndGet() >= failAfter && failAfter > 0) {
+      throw new IllegalStateException("test-only failure after " + failAfter + " finished cells");
+    }
   }
 
   /** The kept results of {@code cells} computed with this grid's settings; logs what changed for the others. */

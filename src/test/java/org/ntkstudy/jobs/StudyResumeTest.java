@@ -43,6 +43,9 @@ class StudyResumeTest {
       "train tables",
       "after-rename train",
       "before part influence",
+      "influence/cells cell",
+      "influence tables",
+      "after-rename influence",
       "before report",
       "before-rename report",
       "before-rename study");

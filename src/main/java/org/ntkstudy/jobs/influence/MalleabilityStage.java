@@ -1,22 +1,19 @@
 package org.ntkstudy.jobs.influence;
 
-import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
+import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.CellFiles;
 import org.ntkstudy.jobs.InfluenceJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,40 +22,34 @@ import org.slf4j.LoggerFactory;
  * The malleability cells of SCIENCE §5 — model × seed × attack × intervention, one Spark task each,
  * or past the driver budget one after the other with every step in tiles — with their random-sign
  * control, the noise floor between seeds, and the top-k examples before and after the attack for
- * the report's image grids. A finished cell is kept in the output's {@link CellFiles} so that a
- * resumed run reads it back instead of recomputing it.
+ * the report's image grids. The cells run on the grid engine ({@link CellGrid}): a resumed run
+ * reads back the cells an interrupted one finished with the same settings.
  */
 public final class MalleabilityStage {
   private static final Logger LOG = LoggerFactory.getLogger(MalleabilityStage.class);
 
-  /** A cell's figures as its task returns them, with the cell's index in the run's cell list. */
-  public record CellResult(int index, InfluenceWork.CellFigures figures) implements Serializable {}
+  /** The axes of the malleability grid: a cell's key names them, so they are not in its fingerprint. */
+  static final List<String> AXES = List.of("models", "seeds", "attacks", "interventions");
+
+  /** Settings that change no cell: the tables and analyses after the cells. */
+  static final List<String> AFTER_CELLS = List.of("bootstrap", "transductive", "retrain_loo", "npy");
+
+  /** One malleability cell: its index in the run's cell list and its key (model, seed, attack, intervention). */
+  public record Cell(int index, String key) implements CellGrid.Cell {}
 
   private final InfluenceContext ctx;
-  private final boolean resume;
-  private final int failAfterCells;
+  private final CellGrid grid;
 
   /**
+   * @param fingerprint the run's settings (the cells' settings are these without the grid's axes)
    * @param resume read back the cells an interrupted run of the same output finished
    * @param failAfterCells test only: fail once this many cells have finished (0: never); local mode
    */
-  public MalleabilityStage(InfluenceContext ctx, boolean resume, int failAfterCells) {
+  public MalleabilityStage(InfluenceContext ctx, Fingerprint fingerprint, boolean resume, int failAfterCells) {
     this.ctx = ctx;
-    this.resume = resume;
-    this.failAfterCells = failAfterCells;
-  }
-
-  /**
-   * A resumed run's output keeps only the cells the interrupted run finished; its tables are
-   * rewritten whole.
-   */
-  public static void keepOnlyFinishedCells(RunOutput output) {
-    output.retainOnly(CellFiles.DIR);
-  }
-
-  /** Deletes the kept cells before the output commits: bookkeeping for resumed runs, not a result. */
-  public static void deleteKeptCells(RunOutput output) {
-    output.delete(CellFiles.DIR);
+    Fingerprint cells = fingerprint.without(AXES).without(AFTER_CELLS);
+    this.grid = CellGrid.of(ctx.jsc(), "influence/cells", ctx.output(), cells).resume(resume)
+        .failAfter(failAfterCells);
   }
 
   /** Every cell of the clean runs {@code cleans}, in (clean run, intervention, attack) order. */
@@ -102,78 +93,43 @@ public final class MalleabilityStage {
     return new MalleabilityTable(rows);
   }
 
-  /** The cells' figures in {@code specs} order: read back from {@link CellFiles}, else computed. */
+  /** The cells' figures in {@code specs} order: read back from the grid's kept cells, else computed. */
   private List<InfluenceWork.CellFigures> figures(List<InfluenceWork.CellSpec> specs, List<CleanRun> cleans) {
     JavaSparkContext jsc = ctx.jsc();
     InfluenceJob.Config cfg = ctx.config();
-    RunOutput output = ctx.output();
-    String[] files = new String[specs.size()];
-    InfluenceWork.CellFigures[] bySpec = new InfluenceWork.CellFigures[specs.size()];
-    List<Integer> todo = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     for (int r = 0; r < specs.size(); r++) {
       InfluenceWork.CellSpec cs = specs.get(r);
       CleanRun c = cleans.get(cs.clean());
-      files[r] = CellFiles.DIR + "/" + cfg.models().get(c.modelIndex()).key() + "_seed" + c.net().seed() + "_"
-          + cs.attack() + "_" + cs.intervention() + ".ser";
-      bySpec[r] = resume ? CellFiles.read(output, files[r], InfluenceWork.CellFigures.class) : null;
-      if (bySpec[r] == null) {
-        todo.add(r);
-      }
+      cells.add(new Cell(r, cfg.models().get(c.modelIndex()).key() + "_seed" + c.net().seed() + "_" + cs.attack()
+          + "_" + cs.intervention()));
     }
-    if (todo.size() < specs.size()) {
-      LOG.info("resuming: {} finished malleability cells read back, {} to compute", specs.size() - todo.size(),
-          todo.size());
-    }
-    if (todo.isEmpty()) {
-      return Arrays.asList(bySpec);
-    }
-    String root = output.rootUri();
-    int failAfter = failAfterCells;
     int k = ctx.k();
     List<Broadcast<InfluenceWork.Setup>> setups = ctx.setups();
-    Broadcast<SerializableConfiguration> hadoop =
-        jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
-    List<CellResult> computed;
     if (ctx.factorisation().tiled()) {
       // Past the driver budget a cell's kernel does not fit a task: the cells run one after the
       // other from here, each attack, kernel and factorisation spread over the executors.
-      computed = new ArrayList<>();
-      for (int r : todo) {
-        InfluenceWork.CellSpec cs = specs.get(r);
+      return grid.runOnDriver(cells, cell -> {
+        InfluenceWork.CellSpec cs = specs.get(cell.index());
         CleanRun c = cleans.get(cs.clean());
         Broadcast<InfluenceWork.Setup> setup = setups.get(c.modelIndex());
         String tag = cfg.models().get(c.modelIndex()).key() + "/seed=" + c.net().seed() + "/" + cs.attack() + "/"
             + cs.intervention();
-        InfluenceWork.CellFigures f = Stages.run(jsc, "influence/cell", "malleability cell " + tag + " in tiles",
+        return Stages.run(jsc, "influence/cell", "malleability cell " + tag + " in tiles",
             () -> cell(new TiledCellEngine(jsc, setup, cfg.lambda(), ctx.factorisation().tile(), tag), cfg, cs, c,
                 setup.value(), k));
-        try {
-          CellFiles.write(root + "/" + files[r], f, hadoop.value());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        CellFiles.finished(failAfter);
-        computed.add(new CellResult(r, f));
-      }
-    } else {
-      Broadcast<ArrayList<CleanRun>> sh = jsc.broadcast(new ArrayList<>(cleans));
-      computed = Stages.run(jsc, "influence/cells", todo.size()
-          + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
-          () -> jsc.parallelize(todo, todo.size()).map(r -> {
-            InfluenceWork.CellSpec cs = specs.get(r);
-            CleanRun c = sh.value().get(cs.clean());
-            InfluenceWork.CellFigures f = cell(InfluenceWork.LOCAL, cfg, cs, c, setups.get(c.modelIndex()).value(), k);
-            CellFiles.write(root + "/" + files[r], f, hadoop.value());
-            CellFiles.finished(failAfter);
-            return new CellResult(r, f);
-          }).collect());
-      sh.unpersist(false);
+      });
     }
-    hadoop.unpersist(false);
-    for (CellResult done : computed) {
-      bySpec[done.index()] = done.figures();
-    }
-    return Arrays.asList(bySpec);
+    Broadcast<ArrayList<CleanRun>> sh = grid.broadcast(new ArrayList<>(cleans));
+    List<InfluenceWork.CellFigures> figures = grid.run(cells, specs.size()
+        + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
+        cell -> {
+          InfluenceWork.CellSpec cs = specs.get(cell.index());
+          CleanRun c = sh.value().get(cs.clean());
+          return cell(InfluenceWork.LOCAL, cfg, cs, c, setups.get(c.modelIndex()).value(), k);
+        });
+    grid.release();
+    return figures;
   }
 
   /** One malleability cell of the clean run {@code c} (SCIENCE §5), its recomputations by {@code engine}. */

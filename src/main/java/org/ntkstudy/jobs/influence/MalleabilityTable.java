@@ -120,7 +120,7 @@ public record MalleabilityTable(List<MalleabilityRow> rows) {
       }
       csv.append('\n');
     }
-    spark.createDataFrame(out, schema).coalesce(1).write().parquet(output.uri("malleability.parquet"));
+    spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(output.uri("malleability.parquet"));
     output.writeText("malleability.csv", csv.toString());
   }
 }

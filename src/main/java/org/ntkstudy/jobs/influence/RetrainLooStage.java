@@ -149,7 +149,7 @@ public final class RetrainLooStage {
         .add("train_index", DataTypes.IntegerType, false)
         .add("influence_closed_form", DataTypes.DoubleType, false)
         .add("influence_retrained", DataTypes.DoubleType, false);
-    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().parquet(ctx.output().uri("retrain_loo.parquet"));
+    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(ctx.output().uri("retrain_loo.parquet"));
     CsvTable.write(ctx.output(), "retrain_loo.csv", schema, rows);
     return Optional.of(out);
   }

@@ -103,7 +103,7 @@ public final class TransductiveStage {
         .add("train_index", DataTypes.IntegerType, false)
         .add("influence_fixed_kernel", DataTypes.DoubleType, false)
         .add("influence_transductive", DataTypes.DoubleType, false);
-    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().parquet(ctx.output().uri("transductive.parquet"));
+    ctx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(ctx.output().uri("transductive.parquet"));
     CsvTable.write(ctx.output(), "transductive.csv", schema, rows);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("definition", "total influence I_i with example i also removed from the attention context"
