@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ntkstudy.io.RunOutput;
 
 /**
  * The one serializer of the result records ({@code summary.json} files): Jackson over the records'
@@ -77,6 +78,11 @@ public final class ResultJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + result.getClass().getSimpleName() + " as JSON", e);
     }
+  }
+
+  /** Writes the record as {@code summary.json} of a job's output folder (with the final newline {@code io/Json} files have). */
+  public static void writeSummary(RunOutput output, Object result) {
+    output.writeText(Results.SUMMARY, write(result) + "\n");
   }
 
   /** Reads a result record of {@code type} from JSON written by {@link #write} (or the earlier map writer). */
