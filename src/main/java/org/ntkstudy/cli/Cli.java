@@ -77,6 +77,15 @@ final class Cli {
   }
 
   /** Prints the chosen figures and where the output is, for the person at the terminal. */
+  /** Prints a result's headline figures, given as name, value, name, value, … (from the typed result). */
+  static void printFigures(Path out, Object... namesAndValues) {
+    Map<String, Object> figures = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+      figures.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    printSummary(out, figures, figures.keySet().toArray(new String[0]));
+  }
+
   static void printSummary(Path out, Map<String, Object> summary, String... keys) {
     StringBuilder sb = new StringBuilder("\n");
     for (String k : keys) {

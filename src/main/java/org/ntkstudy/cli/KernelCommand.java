@@ -3,6 +3,7 @@ package org.ntkstudy.cli;
 import java.util.concurrent.Callable;
 import org.ntkstudy.jobs.KernelJob;
 import org.ntkstudy.math.Model;
+import org.ntkstudy.results.KernelResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,8 +52,10 @@ public final class KernelCommand implements Callable<Integer> {
         width, sigma0, initWeights, block, partitions, output.maxDriverBytes(), topK, lanczos);
     return Cli.withSpark("kernel", spark -> {
       KernelJob.Result r = new KernelJob(config).run(spark);
-      Cli.printSummary(r.out(), r.summary(), "model", "kind", "width", "n", "n_test", "trace", "frobenius",
-          "lambda_max", "lambda_min", "kappa");
+      KernelResult k = r.result();
+      Cli.printFigures(r.out(), "model", k.model(), "kind", k.kind(), "width", k.width(), "n", k.n(),
+          "n_test", k.nTest(), "trace", k.trace(), "frobenius", k.frobenius(), "lambda_max", k.lambdaMax(),
+          "lambda_min", k.lambdaMin(), "kappa", k.kappa());
     });
   }
 }

@@ -2,6 +2,7 @@ package org.ntkstudy.cli;
 
 import java.util.concurrent.Callable;
 import org.ntkstudy.jobs.SpectrumJob;
+import org.ntkstudy.results.SpectrumResult;
 import org.ntkstudy.spark.GramSpectrum;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,9 +49,12 @@ public final class SpectrumCommand implements Callable<Integer> {
     SpectrumJob.Config config = config();
     return Cli.withSpark("spectrum", spark -> {
       SpectrumJob.Result r = new SpectrumJob(config).run(spark);
-      Cli.printSummary(r.out(), r.summary(), "n", "d", "lambda_max", "rank_tol", "kappa_tol", "kappa_d",
-          "kappa_d_status", "kappa_ridge", "kappa_cubed", "kappa_10_G", "kappa_10_attn",
-          "log10_m_star_v1", "log10_m_star_v2");
+      SpectrumResult s = r.result();
+      Cli.printFigures(r.out(), "n", s.n(), "d", s.d(), "lambda_max", s.lambdaMax(), "rank_tol", s.rankTol(),
+          "kappa_tol", s.kappaTol(), "kappa_d", s.kappaD(), "kappa_d_status", s.kappaDStatus(),
+          "kappa_ridge", s.kappaRidge(), "kappa_cubed", s.kappaCubed(), "kappa_10_G", s.kappaK(10, "G"),
+          "kappa_10_attn", s.kappaK(10, "attn"), "log10_m_star_v1", s.log10MStarV1(),
+          "log10_m_star_v2", s.log10MStarV2());
     });
   }
 }

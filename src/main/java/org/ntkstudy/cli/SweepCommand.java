@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Model;
+import org.ntkstudy.results.SweepResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,13 +67,11 @@ public final class SweepCommand implements Callable<Integer> {
     return Cli.withSpark("sweep", spark -> {
       WidthSweepJob.Result r = new WidthSweepJob(config).resume(resuming).run(spark);
       StringBuilder t = new StringBuilder(String.format("%n  %-6s %-6s %8s %8s %12s%n", "model", "metric", "slope", "+-se", "m_hat(eps)"));
-      @SuppressWarnings("unchecked")
-      java.util.Map<String, java.util.Map<String, java.util.Map<String, Object>>> fits =
-          (java.util.Map<String, java.util.Map<String, java.util.Map<String, Object>>>) r.summary().get("fits");
-      fits.forEach((model, byMetric) -> byMetric.forEach((metric, f) -> t.append(String.format(
-          "  %-6s %-6s %8s %8s %12s%n", model, metric, fmt(f.get("slope")), fmt(f.get("slope_se")), fmt(f.get("m_hat"))))));
+      SweepResult s = r.result();
+      s.fits().forEach((model, byMetric) -> byMetric.forEach((metric, f) -> t.append(String.format(
+          "  %-6s %-6s %8s %8s %12s%n", model, metric, fmt(f.slope()), fmt(f.slopeSe()), fmt(f.mHat())))));
       System.out.print(t);
-      Cli.printSummary(r.out(), r.summary(), "n", "n_test", "seeds", "widths");
+      Cli.printFigures(r.out(), "n", s.n(), "n_test", s.nTest(), "seeds", s.seeds(), "widths", s.widths());
     });
   }
 

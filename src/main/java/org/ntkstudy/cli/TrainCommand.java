@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.results.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +65,9 @@ public final class TrainCommand implements Callable<Integer> {
     boolean resuming = resume.resume(output);
     return Cli.withSpark("train", spark -> {
       TrainJob.Result r = new TrainJob(config).resume(resuming).run(spark);
-      Cli.printSummary(r.out(), r.summary(), "task", "loss", "n", "n_test", "epochs", "cells");
+      TrainResult t = r.result();
+      Cli.printFigures(r.out(), "task", t.task(), "loss", t.loss(), "n", t.n(), "n_test", t.nTest(),
+          "epochs", t.epochs(), "cells", t.cells());
     });
   }
 }

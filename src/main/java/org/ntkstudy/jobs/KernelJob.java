@@ -21,6 +21,8 @@ import org.ntkstudy.math.Model;
 import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.KernelResult;
+import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockedOperator;
@@ -107,7 +109,7 @@ public final class KernelJob {
   }
 
   /** What the job produced; the dense matrices only when they fit the driver budget. */
-  public record Result(Path out, Map<String, Object> summary, Matrix train, Matrix test) {}
+  public record Result(Path out, KernelResult result, Matrix train, Matrix test) {}
 
   private final Config config;
 
@@ -158,22 +160,16 @@ public final class KernelJob {
           () -> BlockStore.write(spark, tBlocks, output.uri(TEST_BLOCKS)));
     }
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "kernel");
-    summary.put("model", config.model().key());
-    summary.put("kind", config.kind().name().toLowerCase(Locale.ROOT));
-    summary.put("width", config.kind() == Kind.EMPIRICAL ? width : null);
-    summary.put("n", n);
-    summary.put("n_test", data.test().n());
-    summary.put("d", d);
-    summary.put("block", block);
     Map<String, Double> norms = blockNorms(BlockStore.read(spark, output.uri(TRAIN_BLOCKS)));
-    summary.put("trace", norms.get("trace"));
-    summary.put("frobenius", norms.get("frobenius"));
-
     BlockGrid grid = train.grid();
     Matrix kDense = null;
     Matrix kTest = null;
+    Double lambdaMax = null;
+    Double lambdaMin = null;
+    Double kappa = null;
+    List<Double> top = null;
+    String topMethod = null;
+    List<Double> topResiduals = null;
     if (grid.denseBytes() <= config.maxDriverBytes()) {
       kDense = Stages.run(jsc, "kernel/collect", "assemble K (" + n + "x" + n + ") on the driver",
           () -> BlockStore.collectSymmetric(BlockStore.read(spark, output.uri(TRAIN_BLOCKS)), grid,
@@ -182,9 +178,9 @@ public final class KernelJob {
       double[] eig = Stages.run(jsc, "kernel/eigen", "eigenvalues of K (LAPACK dsyevd)",
           () -> DriverBlas.allCores(jsc, () -> SymmetricEigen.values(kd)));
       // A λmin made slightly negative by round-off is reported as it is (SCIENCE §2).
-      summary.put("lambda_max", eig[0]);
-      summary.put("lambda_min", eig[eig.length - 1]);
-      summary.put("kappa", eig[eig.length - 1] > 0 ? eig[0] / eig[eig.length - 1] : null);
+      lambdaMax = eig[0];
+      lambdaMin = eig[eig.length - 1];
+      kappa = eig[eig.length - 1] > 0 ? eig[0] / eig[eig.length - 1] : null;
       if (config.npy()) {
         output.writeNpy("eigenvalues.npy", eig);
       }
@@ -193,29 +189,25 @@ public final class KernelJob {
         kTest = BlockStore.assembleRectangular(tb, test.grid(), grid);
       }
       if (config.topK() > 0 && !config.lanczos()) {
-        summary.put("top_eigenvalues", java.util.Arrays.copyOf(eig, Math.min(config.topK(), n)));
-        summary.put("top_eigenvalues_method", "LAPACK dsyevd on the assembled matrix");
+        top = ResultJson.finiteList(java.util.Arrays.copyOf(eig, Math.min(config.topK(), n)));
+        topMethod = "LAPACK dsyevd on the assembled matrix";
       }
     } else {
       LOG.warn("K ({}x{}) exceeds --max-driver-mb: no full spectrum or .npy; the blocks are in {}", n, n, TRAIN_BLOCKS);
-      summary.put("lambda_max", null);
-      summary.put("lambda_min", null);
-      summary.put("kappa", null);
     }
     if (config.topK() > 0 && (config.lanczos() || kDense == null)) {
       int k = Math.min(config.topK(), n);
       BlockedOperator op = new BlockedOperator(jsc, BlockStore.read(spark, output.uri(TRAIN_BLOCKS)), grid);
       BlockLanczos.Result lz = Stages.run(jsc, "kernel/lanczos", "top-" + k + " eigenvalues by block Lanczos over the"
           + " blocks on disk", () -> BlockLanczos.topK(op, n, k, Math.min(n, 2 * k), 30, 1e-8, 1));
-      summary.put("top_eigenvalues", lz.values());
-      summary.put("top_eigenvalues_method", "block Lanczos over the Parquet blocks (" + lz.passes() + " passes"
-          + (lz.converged() ? "" : ", NOT converged") + ")");
-      summary.put("top_eigenvalue_residuals", lz.residuals());
+      top = ResultJson.finiteList(lz.values());
+      topMethod = "block Lanczos over the Parquet blocks (" + lz.passes() + " passes"
+          + (lz.converged() ? "" : ", NOT converged") + ")";
+      topResiduals = ResultJson.finiteList(lz.residuals());
       if (kDense == null) {
-        summary.put("lambda_max", lz.values()[0]);
+        lambdaMax = lz.values()[0];
       }
     }
-    summary.put("blocks_bytes_estimate", bytes);
     if (config.npy()) {
       if (kDense != null) {
         output.writeNpy("K.npy", kDense);
@@ -228,12 +220,30 @@ public final class KernelJob {
     if (test != null) {
       test.release();
     }
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
-    output.writeJson("summary.json", summary);
+    KernelResult result = new KernelResult(
+        KernelResult.JOB,
+        config.model().key(),
+        config.kind().name().toLowerCase(Locale.ROOT),
+        config.kind() == Kind.EMPIRICAL ? width : null,
+        n,
+        data.test().n(),
+        d,
+        block,
+        norms.get("trace"),
+        norms.get("frobenius"),
+        lambdaMax,
+        lambdaMin,
+        kappa,
+        top,
+        topMethod,
+        topResiduals,
+        bytes,
+        (System.nanoTime() - t0) / 1e9,
+        Provenance.record(spark, config.toMap(), config.data().seed()));
+    ResultJson.writeSummary(output, result);
     Path done = output.commit();
     LOG.info("kernel written to {}", done);
-    return new Result(done, summary, kDense, kTest);
+    return new Result(done, result, kDense, kTest);
   }
 
   /** trace(K) and ‖K‖_F from upper-triangle blocks (off-diagonal blocks count twice). */

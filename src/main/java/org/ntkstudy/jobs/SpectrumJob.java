@@ -21,6 +21,8 @@ import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.ConditionNumbers;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.SpectrumResult;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockStore;
@@ -123,11 +125,11 @@ public final class SpectrumJob {
    * What the job produced.
    *
    * @param out the final output folder
-   * @param summary the contents of summary.json
+   * @param result the contents of summary.json
    * @param eigenvaluesG G's eigenvalues, descending
    * @param eigenvaluesAttn X̃X̃ᵀ's eigenvalues, descending
    */
-  public record Result(Path out, Map<String, Object> summary, double[] eigenvaluesG, double[] eigenvaluesAttn) {}
+  public record Result(Path out, SpectrumResult result, double[] eigenvaluesG, double[] eigenvaluesAttn) {}
 
   private final Config config;
 
@@ -204,43 +206,38 @@ public final class SpectrumJob {
       LOG.warn(f.kappaTolWarning());
     }
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "spectrum");
-    summary.put("dataset", config.data().dataset());
-    summary.put("task", data.task().name().toLowerCase());
-    summary.put("classes", data.classes());
-    summary.put("n", n);
-    summary.put("d", d);
-    summary.put("block", block);
-    summary.put("route_G", specG.route().name().toLowerCase());
-    summary.put("route_attn", specA.route().name().toLowerCase());
-    summary.put("lambda_max", f.lambdaMax());
-    summary.put("lambda_min", f.lambdaMin());
-    summary.put("r", f.r());
-    summary.put("lambda_r", f.lambdaR());
-    summary.put("tol", config.tol());
-    summary.put("rank_tol", f.rankTol());
-    summary.put("kappa_tol", f.kappaTol());
-    summary.put("kappa_tol_warning", f.kappaTolWarning());
-    summary.put("kappa_d", f.kappaD());
-    summary.put("kappa_d_status", f.kappaDStatus());
-    summary.put("lambda_ridge", config.lambda());
-    summary.put("kappa_ridge", f.kappaRidge());
-    summary.put("kappa_cubed", f.kappaCubed());
-    summary.putAll(ConditionNumbers.kappaKs(eigG, "G"));
-    summary.putAll(ConditionNumbers.kappaKs(eigG3, "G3"));
-    summary.putAll(ConditionNumbers.kappaKs(eigA, "attn"));
-    for (int k : ConditionNumbers.KS) {
-      summary.put("kappa_" + k + "_attn_exponent", exponent(ConditionNumbers.kappaK(eigA, k), ConditionNumbers.kappaK(eigG, k)));
-    }
-    summary.put("eps", config.eps());
-    summary.put("log10_m_star_v1", f.log10MStarV1());
-    summary.put("log10_m_star_v2", f.log10MStarV2());
-    summary.put("lambda_max_attn", eigA[0]);
-    summary.put("definitions", definitions());
     timings.put("total_s", seconds(t0));
-    summary.put("timings", timings);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
+    SpectrumResult result = new SpectrumResult(
+        SpectrumResult.JOB,
+        config.data().dataset(),
+        data.task().name().toLowerCase(),
+        java.util.Arrays.stream(data.classes()).boxed().toList(),
+        n,
+        d,
+        block,
+        specG.route().name().toLowerCase(),
+        specA.route().name().toLowerCase(),
+        f.lambdaMax(),
+        f.lambdaMin(),
+        f.r(),
+        f.lambdaR(),
+        config.tol(),
+        f.rankTol(),
+        f.kappaTol(),
+        f.kappaTolWarning(),
+        f.kappaD(),
+        f.kappaDStatus(),
+        config.lambda(),
+        f.kappaRidge(),
+        f.kappaCubed(),
+        SpectrumResult.kappaFamily(eigG, eigG3, eigA),
+        config.eps(),
+        f.log10MStarV1(),
+        f.log10MStarV2(),
+        eigA[0],
+        SpectrumResult.DEFINITIONS,
+        timings,
+        Provenance.record(spark, config.toMap(), config.data().seed()));
 
     writeEigenvalues(spark, output, eigG, eigG3, eigA);
     if (config.npy()) {
@@ -251,33 +248,10 @@ public final class SpectrumJob {
         output.writeNpy("gram.npy", g);
       }
     }
-    output.writeJson("summary.json", summary);
+    ResultJson.writeSummary(output, result);
     Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("spectrum written to {}", done);
-    return new Result(done, summary, eigG, eigA);
-  }
-
-  /** ln κ_k(X̃X̃ᵀ) / ln κ_k(G): 3 when attention exactly cubes the conditioning at this k. */
-  private static Double exponent(Double kappaAttn, Double kappaG) {
-    if (kappaAttn == null || kappaG == null || kappaG <= 1) {
-      return null;
-    }
-    return Math.log(kappaAttn) / Math.log(kappaG);
-  }
-
-  private static Map<String, String> definitions() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("G", "X X^T, x = p/|p| (SCIENCE 0-1)");
-    m.put("attn", "X~ X~^T, x~ = C x / |C x|, C = X^T X (SCIENCE 1)");
-    m.put("kappa_<k>_<M>", "lambda_1 / lambda_k of matrix M; null when lambda_k <= 0 or k > n");
-    m.put("kappa_d", "lambda_1 / lambda_r, r = min(n, d); null when lambda_r <= tol lambda_1");
-    m.put("kappa_tol", "lambda_1 / lambda_{rank_tol}, rank_tol = #{lambda_i > tol lambda_1}");
-    m.put("kappa_ridge", "(lambda_1 + lambda_ridge) / (lambda_n + lambda_ridge) of G");
-    m.put("kappa_cubed", "kappa_tol(G)^3 = condition number of G^3 on G's numerical range");
-    m.put("kappa_<k>_attn_exponent", "ln kappa_k(attn) / ln kappa_k(G): 3 means exact cubing");
-    m.put("log10_m_star_v1", "log10(kappa_tol^6 / eps^2) (v1, Thm 4.7)");
-    m.put("log10_m_star_v2", "log10(kappa_d^6 n ln n) (v2); null when kappa_d is");
-    return m;
+    return new Result(done, result, eigG, eigA);
   }
 
   private static void writeEigenvalues(SparkSession spark, RunOutput out, double[] g, double[] g3, double[] a) {

@@ -10,6 +10,10 @@ import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.report.StudyReport;
+import org.ntkstudy.results.PartStatus;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.Results;
+import org.ntkstudy.results.StudyResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,7 @@ public final class StudyJob {
   private static final Logger LOG = LoggerFactory.getLogger(StudyJob.class);
 
   /** The parts, in the order they run. */
-  public static final List<String> PARTS = List.of("spectrum", "sweep", "train", "influence");
+  public static final List<String> PARTS = Results.PARTS;
 
   /**
    * The study's configuration: its settings (for the record) and each part's configuration (null:
@@ -39,7 +43,15 @@ public final class StudyJob {
       SpectrumJob.Config spectrum, WidthSweepJob.Config sweep, TrainJob.Config train, InfluenceJob.Config influence,
       int failAfterBlocks) {}
 
-  public record Result(Path out, Map<String, Object> summary, Path report) {}
+  /**
+   * What the study produced.
+   *
+   * @param out the study folder
+   * @param result the contents of its summary.json (what was done with each part); the parts'
+   *     results are read with {@link Results#read(String, org.apache.hadoop.conf.Configuration)}
+   * @param report the HTML report
+   */
+  public record Result(Path out, StudyResult result, Path report) {}
 
   private final Config config;
 
@@ -53,24 +65,23 @@ public final class StudyJob {
         : RunOutput.open(config.out(), config.overwrite(), conf);
     String root = output.rootUri();
     long t0 = System.nanoTime();
-    Map<String, Object> parts = new LinkedHashMap<>();
+    Map<String, PartStatus> parts = new LinkedHashMap<>();
     for (String part : PARTS) {
-      Map<String, Object> status = new LinkedHashMap<>();
-      parts.put(part, status);
       if (partConfig(part) == null) {
-        status.put("status", "not run (not in this study's parts)");
+        parts.put(part, new PartStatus(null, PartStatus.NOT_RUN, null));
         continue;
       }
       String partOut = root + "/" + part;
       InfluenceJob.Config influence = null;
+      String networks = null;
       if (part.equals("influence")) {
         influence = config.influence().withOut(partOut, false);
         String reuse = reusableTraining(config.train(), influence);
         if (reuse == null && config.train() != null) {
           influence = influence.withTrainDir(root + "/train");
-          status.put("networks", "read from the train part (same data, width, sigma0 and optimizer)");
+          networks = "read from the train part (same data, width, sigma0 and optimizer)";
         } else {
-          status.put("networks", reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse);
+          networks = reuse == null ? "from --train-dir" : "trained by the influence part: " + reuse;
         }
       }
       Fingerprint wanted = switch (part) {
@@ -83,7 +94,7 @@ public final class StudyJob {
       if (wanted.equals(finished)) {
         LOG.info("study {}: part {} already finished with these settings, kept", config.name(), part);
         RunOutput.discardCellStore(partOut, conf); // left by a run killed right after the part's commit
-        status.put("status", "finished in an earlier run, kept");
+        parts.put(part, new PartStatus(networks, PartStatus.KEPT, null));
         continue;
       }
       boolean redo = finished != null;
@@ -107,25 +118,20 @@ public final class StudyJob {
         default -> new InfluenceJob(influence.withOut(partOut, redo)).resume(resumePart)
             .failAfterCells(config.failAfterBlocks()).run(spark);
       }
-      status.put("status", redo ? "recomputed (settings changed)" : "run");
-      status.put("seconds", (System.nanoTime() - p0) / 1e9);
+      parts.put(part, new PartStatus(networks, redo ? PartStatus.RECOMPUTED : PartStatus.RUN,
+          (System.nanoTime() - p0) / 1e9));
     }
 
     KillPoints.reach("before report");
     StudyReport.write(spark, root, output.target().toString());
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "study");
-    summary.put("study", config.name());
-    summary.put("settings", config.settings());
-    summary.put("parts", parts);
-    summary.put("report", "report/report.html");
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, new LinkedHashMap<>(config.settings()), 0));
-    output.writeJson("summary.json", summary);
+    StudyResult result = new StudyResult(StudyResult.JOB, config.name(), config.settings(), parts,
+        "report/report.html", (System.nanoTime() - t0) / 1e9,
+        Provenance.record(spark, new LinkedHashMap<>(config.settings()), 0));
+    ResultJson.writeSummary(output, result);
     Path done = output.fingerprint(Fingerprint.of(config.settings())).commit();
     Path finalReport = new Path(done, "report/report.html");
     LOG.info("study {} written to {}; report {}", config.name(), done, finalReport);
-    return new Result(done, summary, finalReport);
+    return new Result(done, result, finalReport);
   }
 
   private Object partConfig(String part) {

@@ -34,6 +34,10 @@ import org.ntkstudy.math.Trainer;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.TrainFigures;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.DriverBlas;
@@ -156,12 +160,11 @@ public final class TrainJob {
     }
   }
 
-  /** The figures of {@link CellResult#figures}, in order. */
-  public static final List<String> FIGURES = List.of("ntk_distance", "ntk_distance_relative", "kernel_movement",
-      "kernel_distance", "alignment_0", "alignment_T");
+  /** The figures of {@link CellResult#figures}, in order (the first six of {@link TrainFigures#NAMES}). */
+  public static final List<String> FIGURES = TrainFigures.NAMES.subList(0, 6);
 
   /** What the job produced. */
-  public record Result(org.apache.hadoop.fs.Path out, Map<String, Object> summary, List<CellResult> cells) {}
+  public record Result(org.apache.hadoop.fs.Path out, TrainResult result, List<CellResult> cells) {}
 
   /** What a cell needs of its model, broadcast once per model. */
   public static final class ModelSetup implements java.io.Serializable {
@@ -321,22 +324,22 @@ public final class TrainJob {
         : !x.optimizer.equals(y.optimizer) ? x.optimizer.compareTo(y.optimizer) : Long.compare(x.seed, y.seed));
 
     writeTables(spark, output, sorted);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "train");
-    summary.put("dataset", config.data().dataset());
-    summary.put("task", data.task().name().toLowerCase(Locale.ROOT));
-    summary.put("loss", loss.name().toLowerCase(Locale.ROOT));
-    summary.put("n", n);
-    summary.put("n_test", data.test().n());
-    summary.put("epochs", epochs);
-    summary.put("cells", sorted.size());
-    summary.put("groups", groups(sorted));
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), baseSeed));
-    output.writeJson("summary.json", summary);
+    TrainResult result = new TrainResult(
+        TrainResult.JOB,
+        config.data().dataset(),
+        data.task().name().toLowerCase(Locale.ROOT),
+        loss.name().toLowerCase(Locale.ROOT),
+        n,
+        data.test().n(),
+        epochs,
+        sorted.size(),
+        groups(sorted),
+        (System.nanoTime() - t0) / 1e9,
+        Provenance.record(spark, config.toMap(), baseSeed));
+    ResultJson.writeSummary(output, result);
     org.apache.hadoop.fs.Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("train written to {}", done);
-    return new Result(done, summary, sorted);
+    return new Result(done, result, sorted);
   }
 
   private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {
@@ -347,39 +350,38 @@ public final class TrainJob {
     }
   }
 
-  /** model → width → σ0 → optimiser → figure → {mean, lo, hi, seeds}, plus final losses and accuracies. */
-  static Map<String, Object> groups(List<CellResult> cells) {
+  /** model → width → σ0 → optimiser → the seed intervals of the §4 figures and the final losses and accuracies. */
+  static Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups(List<CellResult> cells) {
     Map<String, Map<Integer, Map<Double, Map<String, List<CellResult>>>>> g = new LinkedHashMap<>();
     for (CellResult c : cells) {
       g.computeIfAbsent(c.model, k -> new TreeMap<>()).computeIfAbsent(c.width, k -> new TreeMap<>())
           .computeIfAbsent(c.sigma0, k -> new TreeMap<>()).computeIfAbsent(c.optimizer, k -> new ArrayList<>()).add(c);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> out = new LinkedHashMap<>();
     g.forEach((model, byW) -> {
-      Map<String, Object> mw = new LinkedHashMap<>();
+      Map<Integer, Map<Double, Map<String, TrainFigures>>> mw = new LinkedHashMap<>();
       byW.forEach((w, byS) -> {
-        Map<String, Object> ms = new LinkedHashMap<>();
+        Map<Double, Map<String, TrainFigures>> ms = new LinkedHashMap<>();
         byS.forEach((s0, byO) -> {
-          Map<String, Object> mo = new LinkedHashMap<>();
-          byO.forEach((opt, cs) -> {
-            Map<String, Object> f = new LinkedHashMap<>();
-            for (int k = 0; k < FIGURES.size(); k++) {
-              int idx = k;
-              f.put(FIGURES.get(k), WidthSweepJob.interval(cs.stream().mapToDouble(c -> c.figures[idx]).toArray()));
-            }
-            f.put("train_loss", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).trainLoss()).toArray()));
-            f.put("train_accuracy", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).trainAccuracy()).toArray()));
-            f.put("test_loss", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).testLoss()).toArray()));
-            f.put("test_accuracy", WidthSweepJob.interval(cs.stream().mapToDouble(c -> last(c).testAccuracy()).toArray()));
-            mo.put(opt, f);
-          });
-          ms.put(Double.toString(s0), mo);
+          Map<String, TrainFigures> mo = new LinkedHashMap<>();
+          byO.forEach((opt, cs) -> mo.put(opt, new TrainFigures(
+              figure(cs, 0), figure(cs, 1), figure(cs, 2), figure(cs, 3), figure(cs, 4), figure(cs, 5),
+              Interval.of(cs.stream().mapToDouble(c -> last(c).trainLoss()).toArray()),
+              Interval.of(cs.stream().mapToDouble(c -> last(c).trainAccuracy()).toArray()),
+              Interval.of(cs.stream().mapToDouble(c -> last(c).testLoss()).toArray()),
+              Interval.of(cs.stream().mapToDouble(c -> last(c).testAccuracy()).toArray()))));
+          ms.put(s0, mo);
         });
-        mw.put(Integer.toString(w), ms);
+        mw.put(w, ms);
       });
       out.put(model, mw);
     });
     return out;
+  }
+
+  /** The seed interval of {@link CellResult#figures}[{@code k}] ({@link #FIGURES}). */
+  private static Interval figure(List<CellResult> cells, int k) {
+    return Interval.of(cells.stream().mapToDouble(c -> c.figures[k]).toArray());
   }
 
   private static TrainingRun.Epoch last(CellResult c) {

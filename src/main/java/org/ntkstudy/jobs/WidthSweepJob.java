@@ -30,6 +30,12 @@ import org.ntkstudy.math.SweepMetrics;
 import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.Fit;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.SweepResult;
+import org.ntkstudy.results.Thresholds;
+import org.ntkstudy.results.WidthFigures;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.DriverBlas;
@@ -49,7 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class WidthSweepJob {
   private static final Logger LOG = LoggerFactory.getLogger(WidthSweepJob.class);
   /** The metrics of §3, in the order of the tables. */
-  public static final List<String> METRICS = List.of("e_F", "e_op", "e_W", "e_f");
+  public static final List<String> METRICS = WidthFigures.ERRORS;
   /** H∞'s eigenvalues (H_inf_eigenvalues.*) are written when n is at most this (dsyevd on the driver). */
   public static final int MAX_HINF_EIGEN = 2500;
 
@@ -155,7 +161,7 @@ public final class WidthSweepJob {
   }
 
   /** What the job produced. */
-  public record Result(Path out, Map<String, Object> summary, List<CellResult> cells) {}
+  public record Result(Path out, SweepResult result, List<CellResult> cells) {}
 
   /** The axes of the sweep grid: a cell's key names them, so they are not in its fingerprint. */
   static final List<String> AXES = List.of("models", "widths", "seeds");
@@ -225,16 +231,7 @@ public final class WidthSweepJob {
     }
     int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "sweep");
-    summary.put("dataset", config.data().dataset());
-    summary.put("n", n);
-    summary.put("n_test", data.test().n());
-    summary.put("d", d);
-    summary.put("seeds", config.seeds());
-    summary.put("widths", config.widths());
-
-    Map<String, Object> thresholds = new LinkedHashMap<>();
+    Map<String, Thresholds> thresholds = new LinkedHashMap<>();
     List<ModelSetup> setups = new ArrayList<>();
     Map<Model, Matrix> hInfs = new LinkedHashMap<>();
     for (Model model : config.models()) {
@@ -253,7 +250,6 @@ public final class WidthSweepJob {
       }
       hInfs.put(model, h);
     }
-    summary.put("thresholds", thresholds);
     writeHInfEigenvalues(spark, output, hInfs);
 
     long baseSeed = config.data().seed();
@@ -288,75 +284,73 @@ public final class WidthSweepJob {
     sorted.sort((a, b) -> a.model != b.model ? a.model.compareTo(b.model)
         : a.width != b.width ? Integer.compare(a.width, b.width) : Long.compare(a.seed, b.seed));
 
-    summary.put("per_width", perWidth(sorted));
-    summary.put("fits", fits(sorted, false));
-    summary.put("fits_rms", fits(sorted, true));
-    summary.put("lambda", config.lambda());
-    summary.put("eps", config.eps());
-    summary.put("fit_min_width", config.fitMinWidth());
-    summary.put("definitions", definitions());
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), baseSeed));
+    SweepResult result = new SweepResult(
+        SweepResult.JOB,
+        config.data().dataset(),
+        n,
+        data.test().n(),
+        d,
+        config.seeds(),
+        config.widths(),
+        thresholds,
+        perWidth(sorted),
+        fits(sorted, false),
+        fits(sorted, true),
+        config.lambda(),
+        config.eps(),
+        config.fitMinWidth(),
+        SweepResult.DEFINITIONS,
+        (System.nanoTime() - t0) / 1e9,
+        Provenance.record(spark, config.toMap(), baseSeed));
 
     writeTables(spark, output, sorted);
-    output.writeJson("summary.json", summary);
+    ResultJson.writeSummary(output, result);
     Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("sweep written to {}", done);
-    return new Result(done, summary, sorted);
+    return new Result(done, result, sorted);
   }
 
   /** The §1 thresholds of the model's Gram matrix (G for relu, X̃X̃ᵀ for attn), via its Gramian. */
-  private Map<String, Object> thresholds(JavaSparkContext jsc, ModelInputs in, int block) {
+  private Thresholds thresholds(JavaSparkContext jsc, ModelInputs in, int block) {
     GramSpectrum.Result spec = GramSpectrum.ofRows(jsc, "sweep/spectrum-" + in.model().key(),
         in.model() == Model.RELU ? "G" : "X~X~^T", GramSpectrum.Route.AUTO, in.train(), block, 0, Long.MAX_VALUE);
     ConditionNumbers.Figures f = ConditionNumbers.of(spec.eigenvalues(), in.train().cols(), config.tol(),
         config.eps(), config.lambda());
-    Map<String, Object> t = new LinkedHashMap<>();
-    t.put("kappa_tol", f.kappaTol());
-    t.put("kappa_d", f.kappaD());
-    t.put("kappa_d_status", f.kappaDStatus());
-    t.put("log10_m_star_v1", f.log10MStarV1());
-    t.put("log10_m_star_v2", f.log10MStarV2());
-    return t;
+    return Thresholds.of(f);
   }
 
-  /** model → width → metric → {mean, lo, hi}, plus λmin, λmax and κ. */
-  static Map<String, Object> perWidth(List<CellResult> cells) {
-    Map<String, Object> out = new LinkedHashMap<>();
+  /** model → width → the seed intervals of the §3 metrics, λmax, λmin and κ. */
+  static Map<String, Map<Integer, WidthFigures>> perWidth(List<CellResult> cells) {
+    Map<String, Map<Integer, WidthFigures>> out = new LinkedHashMap<>();
     for (Map.Entry<String, Map<Integer, List<CellResult>>> me : group(cells).entrySet()) {
-      Map<String, Object> byWidth = new LinkedHashMap<>();
+      Map<Integer, WidthFigures> byWidth = new LinkedHashMap<>();
       for (Map.Entry<Integer, List<CellResult>> we : me.getValue().entrySet()) {
         List<CellResult> cs = we.getValue();
-        Map<String, Object> figures = new LinkedHashMap<>();
-        for (String metric : METRICS) {
-          figures.put(metric, interval(cs.stream().mapToDouble(c -> c.metric(metric)).toArray()));
-        }
-        figures.put("lambda_max", interval(cs.stream().mapToDouble(c -> c.cell.lambdaMax()).toArray()));
-        figures.put("lambda_min", interval(cs.stream().mapToDouble(c -> c.cell.lambdaMin()).toArray()));
-        figures.put("kappa", interval(cs.stream().mapToDouble(c -> c.cell.kappa()).toArray()));
-        byWidth.put(Integer.toString(we.getKey()), figures);
+        byWidth.put(we.getKey(), new WidthFigures(
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.eF()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.eOp()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.eW()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.ef()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.lambdaMax()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.lambdaMin()).toArray()),
+            Interval.of(cs.stream().mapToDouble(c -> c.cell.kappa()).toArray())));
       }
       out.put(me.getKey(), byWidth);
     }
     return out;
   }
 
-  /** Mean and 95% interval over the values that exist (a κ that does not exist is skipped). */
+  /**
+   * Mean and 95% interval over the values that exist, as the map tree the influence job still
+   * builds its summary from (its typed record comes later; the sweep and train jobs use {@link Interval}).
+   */
   public static Map<String, Object> interval(double[] values) {
-    double[] finite = java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
+    Interval iv = Interval.of(values);
     Map<String, Object> m = new LinkedHashMap<>();
-    if (finite.length == 0) {
-      m.put("mean", null);
-      m.put("lo", null);
-      m.put("hi", null);
-      m.put("seeds", 0);
-      return m;
-    }
-    Statistics.Interval iv = Statistics.interval(finite);
     m.put("mean", iv.mean());
     m.put("lo", iv.lo());
     m.put("hi", iv.hi());
-    m.put("seeds", finite.length);
+    m.put("seeds", iv.seeds());
     return m;
   }
 
@@ -365,10 +359,10 @@ public final class WidthSweepJob {
    * (SCIENCE §3), the aggregate being the mean or, with {@code rms}, the root mean square over
    * seeds; m̂(ε) = 10^((log10 ε − a)/b).
    */
-  Map<String, Object> fits(List<CellResult> cells, boolean rms) {
-    Map<String, Object> out = new LinkedHashMap<>();
+  Map<String, Map<String, Fit>> fits(List<CellResult> cells, boolean rms) {
+    Map<String, Map<String, Fit>> out = new LinkedHashMap<>();
     for (Map.Entry<String, Map<Integer, List<CellResult>>> me : group(cells).entrySet()) {
-      Map<String, Object> byMetric = new LinkedHashMap<>();
+      Map<String, Fit> byMetric = new LinkedHashMap<>();
       for (String metric : METRICS) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
@@ -393,24 +387,16 @@ public final class WidthSweepJob {
             seeds = Math.min(seeds, v.length);
           }
         }
-        Map<String, Object> fit = new LinkedHashMap<>();
+        int fitSeeds = xs.isEmpty() ? 0 : seeds;
+        Fit fit = Fit.none(xs.size(), fitSeeds);
         if (xs.size() >= 2) {
           Statistics.Line line = Statistics.ols(xs.stream().mapToDouble(Double::doubleValue).toArray(),
               ys.stream().mapToDouble(Double::doubleValue).toArray());
-          fit.put("slope", line.slope());
-          fit.put("intercept", line.intercept());
-          fit.put("slope_se", line.slopeStdError());
-          fit.put("m_hat", line.slope() < 0 ? Math.pow(10, line.solveFor(Math.log10(config.eps()))) : null);
-          fit.put("log10_m_hat", line.slope() < 0 ? line.solveFor(Math.log10(config.eps())) : null);
-        } else {
-          fit.put("slope", null);
-          fit.put("intercept", null);
-          fit.put("slope_se", null);
-          fit.put("m_hat", null);
-          fit.put("log10_m_hat", null);
+          boolean falls = line.slope() < 0;
+          fit = new Fit(line.slope(), line.intercept(), line.slopeStdError(),
+              falls ? Math.pow(10, line.solveFor(Math.log10(config.eps()))) : null,
+              falls ? line.solveFor(Math.log10(config.eps())) : null, xs.size(), fitSeeds);
         }
-        fit.put("widths", xs.size());
-        fit.put("seeds", xs.isEmpty() ? 0 : seeds);
         byMetric.put(metric, fit);
       }
       out.put(me.getKey(), byMetric);
@@ -505,19 +491,5 @@ public final class WidthSweepJob {
     }
     spark.createDataFrame(srows, spectra).coalesce(1).write().mode("overwrite").parquet(out.uri("spectra.parquet"));
     org.ntkstudy.io.CsvTable.write(out, "spectra.csv", spectra, srows);
-  }
-
-  private static Map<String, String> definitions() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("e_F", "|Theta_m - H_inf|_F / |H_inf|_F (SCIENCE 3)");
-    m.put("e_op", "|Theta_m - H_inf|_2 / |H_inf|_2");
-    m.put("e_W", "|(H_inf + lambda I)^-1/2 (Theta_m - H_inf) (H_inf + lambda I)^-1/2|_2");
-    m.put("e_f", "|f_Theta_m - f_H_inf|_F / |f_H_inf|_F on the test set, kernel ridge with lambda"
-        + " (column e_f_test of sweep.parquet)");
-    m.put("per_width", "mean and 95% interval mean +- t_{0.975,S-1} sd / sqrt(S) over seeds");
-    m.put("fits", "OLS of log10(seed-mean metric) on log10 m, widths >= fit_min_width; m_hat = 10^((log10 eps - intercept)/slope)");
-    m.put("fits_rms", "the same fit of log10(root-mean-square over seeds)");
-    m.put("thresholds", "SCIENCE 1 thresholds of the model's Gram matrix: G for relu, X~X~^T for attn");
-    return m;
   }
 }

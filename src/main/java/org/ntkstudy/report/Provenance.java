@@ -3,12 +3,12 @@ package org.ntkstudy.report;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.NativeBlas;
+import org.ntkstudy.results.ProvenanceRecord;
 
 /**
  * Where a result came from (the Tribuo lesson): code version, Spark and Java versions, the BLAS
@@ -40,34 +40,43 @@ public final class Provenance {
   }
 
   /**
-   * The provenance block of a summary.
+   * The provenance of a result, typed (what every result record carries).
+   *
+   * @param config the job's full configuration, as option name → value
+   * @param seed the run's seed
+   */
+  public static ProvenanceRecord record(SparkSession spark, Map<String, Object> config, long seed) {
+    return new ProvenanceRecord(
+        gitCommit(),
+        Instant.now().toString(),
+        seed,
+        spark.version(),
+        spark.sparkContext().master(),
+        spark.sparkContext().defaultParallelism(),
+        System.getProperty("java.version"),
+        System.getProperty("java.vendor"),
+        Blas.blasName(),
+        Blas.lapackName(),
+        System.getenv("OPENBLAS_NUM_THREADS"),
+        NativeBlas.status(),
+        org.ntkstudy.spark.DriverBlas.describeOpenBlas(),
+        System.getenv("OPENBLAS_CORETYPE"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        // Each heap pool's own peak, summed: an upper bound on the heap's peak (pools peak at
+        // different moments, so it can exceed the limit).
+        heapPeakBytes() >> 20,
+        config);
+  }
+
+  /**
+   * The provenance block of a summary still built as a map (influence, benchmarks): {@link #record}
+   * as a map tree, the same keys in the same order.
    *
    * @param config the job's full configuration, as option name → value
    * @param seed the run's seed
    */
   public static Map<String, Object> of(SparkSession spark, Map<String, Object> config, long seed) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("git_commit", gitCommit());
-    p.put("created", Instant.now().toString());
-    p.put("seed", seed);
-    p.put("spark_version", spark.version());
-    p.put("spark_master", spark.sparkContext().master());
-    p.put("default_parallelism", spark.sparkContext().defaultParallelism());
-    p.put("java_version", System.getProperty("java.version"));
-    p.put("java_vendor", System.getProperty("java.vendor"));
-    p.put("blas", Blas.blasName());
-    p.put("lapack", Blas.lapackName());
-    String threads = System.getenv("OPENBLAS_NUM_THREADS");
-    p.put("openblas_num_threads", threads);
-    p.put("blas_library", NativeBlas.status());
-    p.put("openblas", org.ntkstudy.spark.DriverBlas.describeOpenBlas());
-    p.put("openblas_coretype_env", System.getenv("OPENBLAS_CORETYPE"));
-    p.put("driver_heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
-    // Each heap pool's own peak, summed: an upper bound on the heap's peak (pools peak at
-    // different moments, so it can exceed the limit).
-    p.put("driver_heap_pools_peak_sum_mb", heapPeakBytes() >> 20);
-    p.put("config", config);
-    return p;
+    return record(spark, config, seed).toMap();
   }
 
   /** An upper bound on this JVM's peak heap use: the sum of the heap memory pools' peaks. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,8 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.results.KernelResult;
+import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
@@ -89,7 +92,7 @@ class KernelJobTest {
     for (double v : want.data()) {
       fro += v * v;
     }
-    assertEquals(Math.sqrt(fro), (Double) r.summary().get("frobenius"), 1e-10 * Math.sqrt(fro));
+    assertEquals(Math.sqrt(fro), r.result().frobenius(), 1e-10 * Math.sqrt(fro));
   }
 
   @Test
@@ -106,7 +109,7 @@ class KernelJobTest {
     Matrix x = s.train().inputs();
     Matrix d0 = NtkKernels.activationPattern(x, w);
     assertTrue(r.train().maxAbsDiff(NtkKernels.empiricalNtk(x, d0, x, d0, true)) <= 1e-12);
-    assertEquals(10, r.summary().get("width"));
+    assertEquals(10, r.result().width());
 
     Path bad = dir.resolve("bad.npy");
     try (OutputStream o = Files.newOutputStream(bad)) {
@@ -120,18 +123,21 @@ class KernelJobTest {
 
   /** The top-k by block Lanczos over the Parquet blocks equals the dense spectrum's top-k. */
   @Test
-  void lanczosOverBlocksOnDiskMatchesTheDenseSpectrum() {
+  void lanczosOverBlocksOnDiskMatchesTheDenseSpectrum() throws java.io.IOException {
     for (boolean lanczos : new boolean[] {false, true}) {
       KernelJob.Config cfg = new KernelJob.Config(spec(100), dir.resolve("lz-" + lanczos).toString(), false, true,
           Model.ATTN, KernelJob.Kind.ANALYTIC, 0, 0.01, null, 30, 0, 1L << 30, 6, lanczos);
       KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
       double[] dense = org.ntkstudy.math.SymmetricEigen.values(r.train());
-      double[] top = (double[]) r.summary().get("top_eigenvalues");
-      assertEquals(6, top.length);
+      List<Double> top = r.result().topEigenvalues();
+      assertEquals(6, top.size());
       for (int i = 0; i < 6; i++) {
-        assertEquals(dense[i], top[i], 1e-8 * dense[0], "eigenvalue " + (i + 1) + " lanczos=" + lanczos);
+        assertEquals(dense[i], top.get(i), 1e-8 * dense[0], "eigenvalue " + (i + 1) + " lanczos=" + lanczos);
       }
-      assertTrue(((String) r.summary().get("top_eigenvalues_method")).contains(lanczos ? "Lanczos" : "LAPACK"));
+      assertTrue(r.result().topEigenvaluesMethod().contains(lanczos ? "Lanczos" : "LAPACK"));
+      assertEquals(lanczos, r.result().topEigenvalueResiduals() != null, "residuals only from Lanczos");
+      String text = Files.readString(dir.resolve("lz-" + lanczos).resolve("summary.json"));
+      assertEquals(r.result(), ResultJson.read(text, KernelResult.class), "summary.json reads back as the result");
     }
   }
 
@@ -144,8 +150,8 @@ class KernelJobTest {
           dir.resolve("fm-" + model).toString(), false, false, model, KernelJob.Kind.ANALYTIC, 0, 0.01, null,
           0, 0, 1L << 30, 0, false);
       KernelJob.Result r = new KernelJob(cfg).run(SparkTestSession.get());
-      double lmax = (Double) r.summary().get("lambda_max");
-      double lmin = (Double) r.summary().get("lambda_min");
+      double lmax = r.result().lambdaMax();
+      double lmin = r.result().lambdaMin();
       assertTrue(lmin > -1e-12 * lmax, model + ": lambda_min " + lmin);
       for (int i = 0; i < 300; i++) {
         for (int j = 0; j < 300; j++) {

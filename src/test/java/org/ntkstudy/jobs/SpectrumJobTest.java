@@ -27,6 +27,8 @@ import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.ConditionNumbers;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.SymmetricEigen;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.SpectrumResult;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
@@ -87,6 +89,11 @@ class SpectrumJobTest {
       assertEquals(eig[0], ((Number) summary.get("lambda_max")).doubleValue(), 1e-12 * eig[0]);
       String text = Files.readString(out.resolve("summary.json"));
       assertFalse(text.contains("Infinity") || text.contains("NaN"), "JSON null, never Infinity/NaN");
+      // The file reads back as the job's typed result, and the typed figures are the file's.
+      SpectrumResult back = ResultJson.read(text, SpectrumResult.class);
+      assertEquals(r.result(), back);
+      assertEquals(summary.get("kappa_tol"), back.kappaTol());
+      assertEquals(summary.get("kappa_10_G"), back.kappaK(10, "G"));
 
       try (InputStream in = Files.newInputStream(out.resolve("gram.npy"))) {
         assertTrue(Npy.read(in, "gram.npy").maxAbsDiff(g) <= 1e-12);
@@ -126,19 +133,20 @@ class SpectrumJobTest {
     DatasetSpec spec = DatasetSpec.of(DatasetSpec.FASHION_MNIST, null, 500);
     Path out = dir.resolve("fm");
     SpectrumJob.Result r = new SpectrumJob(config(spec, out, 0, false)).run(SparkTestSession.get());
-    Map<String, Object> s = r.summary();
-    assertEquals(500, s.get("n"));
-    assertEquals(784, s.get("d"));
+    SpectrumResult s = r.result();
+    assertEquals(500, s.n());
+    assertEquals(784, s.d());
+    Map<String, Object> keys = ResultJson.toMap(s);
     for (String k : REQUIRED_KEYS) {
-      assertTrue(s.containsKey(k), k);
+      assertTrue(keys.containsKey(k), k);
     }
     Matrix x = DatasetLoader.load(spec, new Configuration(), null).train().inputs();
     double[] eig = SymmetricEigen.values(Blas.multiplyTransposed(x, x));
     assertArrayEquals(eig, r.eigenvaluesG(), 1e-11 * eig[0]);
-    assertEquals(s.get("kappa_d") == null ? "rank_deficient" : "ok", s.get("kappa_d_status"));
+    assertEquals(s.kappaD() == null ? "rank_deficient" : "ok", s.kappaDStatus());
     // Attention roughly cubes the conditioning at matched k (SCIENCE §1; not exact after normalising).
     for (int k : new int[] {2, 10, 50}) {
-      double e = (Double) s.get("kappa_" + k + "_attn_exponent");
+      double e = s.attnExponent(k);
       assertTrue(e > 2.0 && e < 3.5, "kappa_" + k + " exponent " + e);
     }
     assertManifestComplete(out);

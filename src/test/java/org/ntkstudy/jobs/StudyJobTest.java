@@ -13,11 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.UserInputException;
 import org.ntkstudy.cli.StudyCommand;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.Results;
+import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.StudyOutputs;
+import org.ntkstudy.results.StudyResult;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 import org.ntkstudy.testing.TinyStudy;
@@ -51,8 +57,18 @@ class StudyJobTest {
     assertTrue(Files.exists(dir.resolve("influence/malleability.csv")));
     assertTrue(Files.exists(dir.resolve("train/curves.csv")));
     assertTrue(Files.exists(dir.resolve("sweep/spectra.csv")));
-    Map<String, Object> parts = (Map<String, Object>) TinyStudy.result().summary().get("parts");
-    assertTrue(((Map<?, ?>) parts.get("influence")).get("networks").toString().contains("train part"));
+    StudyResult study = TinyStudy.result().result();
+    assertTrue(study.part("influence").networks().contains("train part"));
+    assertEquals(study, ResultJson.read(Files.readString(dir.resolve("summary.json")), StudyResult.class),
+        "summary.json reads back as the result");
+    // The whole folder, typed: every part's summary.json read back as its record.
+    StudyOutputs all = Results.read(dir.toString(), new Configuration());
+    assertEquals(study, all.study());
+    assertEquals(Map.of(), all.absent());
+    assertEquals(SpectrumResult.JOB, all.spectrum().job());
+    assertEquals(List.of("relu", "attn"), all.sweep().models());
+    assertTrue(all.train().cells() > 0);
+    assertEquals("influence", all.influence().get("job"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.cli.StudyCommand;
+import org.ntkstudy.results.PartStatus;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.testing.SparkTestSession;
@@ -83,9 +84,8 @@ class StudyResumeTest {
       assertFalse(Files.exists(out), "nothing that looks finished after a kill at " + point);
     }
     StudyJob.Result done = run(out, true, List.of());
-    Map<String, Object> parts = (Map<String, Object>) done.summary().get("parts");
     for (String part : StudyJob.PARTS) {
-      assertEquals("finished in an earlier run, kept", ((Map<?, ?>) parts.get(part)).get("status"), part);
+      assertEquals(PartStatus.KEPT, done.result().part(part).status(), part);
     }
 
     Map<String, byte[]> a = StudyJobTest.results(reference);
@@ -129,11 +129,10 @@ class StudyResumeTest {
     // recomputed for its changed tol; train and influence run for the first time.
     CellGrid.resetFinishedCount();
     StudyJob.Result r = run(out, true, List.of("sweep.seeds=3", "sweep.sigma0=0.02", "spectrum.tol=1e-9"));
-    Map<String, Object> parts = (Map<String, Object>) r.summary().get("parts");
-    assertEquals("recomputed (settings changed)", ((Map<?, ?>) parts.get("spectrum")).get("status"));
-    assertEquals("recomputed (settings changed)", ((Map<?, ?>) parts.get("sweep")).get("status"));
-    assertEquals("run", ((Map<?, ?>) parts.get("train")).get("status"));
-    assertEquals("run", ((Map<?, ?>) parts.get("influence")).get("status"));
+    assertEquals(PartStatus.RECOMPUTED, r.result().part("spectrum").status());
+    assertEquals(PartStatus.RECOMPUTED, r.result().part("sweep").status());
+    assertEquals(PartStatus.RUN, r.result().part("train").status());
+    assertEquals(PartStatus.RUN, r.result().part("influence").status());
     int trainCells = 2 * 2 * 2 * 2 * 2; // models x widths x sigma0 x optimizers x seeds
     assertTrue(CellGrid.finishedCount() >= 18 + trainCells, "sweep and train cells computed: "
         + CellGrid.finishedCount());

@@ -20,6 +20,9 @@ import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
@@ -44,6 +47,9 @@ class TrainJobTest {
     }
     assertEquals(32, SparkTestSession.get().read().parquet(a.out() + "/train.parquet").count());
     assertEquals(32 * 4, SparkTestSession.get().read().parquet(a.out() + "/curves.parquet").count());
+    assertEquals(a.result(), ResultJson.read(Files.readString(dir.resolve("a/summary.json")), TrainResult.class),
+        "summary.json reads back as the result");
+    assertEquals(a.result().groups(), b.result().groups(), "the same groups, any partitioning");
 
     // One relu Adam cell, redone by hand.
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);
@@ -56,6 +62,9 @@ class TrainJobTest {
             1e-3), 1, new Matrix(12, 1));
     assertEquals(local.kernelMovement(), cell.figures[2], 0.0);
     assertEquals(local.alignmentT(), cell.figures[5], 0.0);
+    double[] movement = a.cells().stream().filter(c -> c.model.equals("relu") && c.width == 32 && c.sigma0 == 0.01
+        && c.optimizer.equals("adam")).mapToDouble(c -> c.figures[2]).toArray();
+    assertEquals(Interval.of(movement), a.result().interval("relu", 32, 0.01, "adam", "kernel_movement"));
     Path wFile = a.out().toUri().getPath() == null ? null
         : Path.of(a.out().toUri().getPath(), TrainJob.weightsDir("relu", 0.01, "adam", 32, 1), "W.npy");
     try (InputStream in = Files.newInputStream(wFile)) {

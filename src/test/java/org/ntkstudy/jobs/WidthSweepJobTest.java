@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,6 +23,10 @@ import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.SweepMetrics;
 import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.results.Fit;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.SweepResult;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
@@ -35,7 +38,7 @@ class WidthSweepJobTest {
 
   /** Cells equal a local recomputation, whatever the partitioning; aggregates are the rows'. */
   @Test
-  void cellsMatchLocalComputationAndPartitioningDoesNotMatter(@TempDir Path dir) {
+  void cellsMatchLocalComputationAndPartitioningDoesNotMatter(@TempDir Path dir) throws java.io.IOException {
     Path data = TestData.idxDataset(dir.resolve("idx"), 80, 30, 6, 1, 21);
     DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 40).withNTest(15).withSeed(7);
     List<Integer> widths = List.of(8, 16, 64);
@@ -52,6 +55,9 @@ class WidthSweepJobTest {
     }
     long rows = SparkTestSession.get().read().parquet(a.out().toString() + "/sweep.parquet").count();
     assertEquals(18, rows);
+    assertEquals(a.result(), ResultJson.read(Files.readString(dir.resolve("a/summary.json")), SweepResult.class),
+        "summary.json reads back as the result");
+    assertEquals(List.of(8, 16, 64), List.copyOf(a.result().perWidth().get("attn").keySet()));
 
     // One relu cell recomputed by hand.
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);
@@ -78,13 +84,11 @@ class WidthSweepJobTest {
     assertEquals(local.eOp(), cell.metric("e_op"), 1e-12);
     assertTrue(Blas.multiplyTransposed(x, x).rows() == 40);
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> eF = (Map<String, Object>) ((Map<String, Map<String, Object>>)
-        ((Map<String, Object>) a.summary().get("per_width")).get("relu")).get("16").get("e_F");
+    Interval eF = a.result().interval("relu", 16, "e_F");
     double mean = a.cells().stream().filter(c -> c.model == Model.RELU && c.width == 16)
         .mapToDouble(c -> c.metric("e_F")).average().orElseThrow();
-    assertEquals(mean, (Double) eF.get("mean"), 1e-15);
-    assertTrue((Double) eF.get("lo") < mean && mean < (Double) eF.get("hi"));
+    assertEquals(mean, eF.mean(), 1e-15);
+    assertTrue(eF.lo() < mean && mean < eF.hi());
   }
 
   /**
@@ -99,15 +103,12 @@ class WidthSweepJobTest {
         List.of(Model.RELU, Model.ATTN), List.of(64, 128, 256, 512, 1024, 2048, 4096), 30, 0.01, 1e-3, 0.1,
         1e-10, 64, 0, 0, 1L << 30);
     WidthSweepJob.Result r = new WidthSweepJob(cfg).run(SparkTestSession.get());
-    @SuppressWarnings("unchecked")
-    Map<String, Map<String, Map<String, Object>>> fits =
-        (Map<String, Map<String, Map<String, Object>>>) r.summary().get("fits_rms");
     for (String model : List.of("relu", "attn")) {
-      Map<String, Object> f = fits.get(model).get("e_F");
-      double slope = (Double) f.get("slope");
+      Fit f = r.result().fitRms(model, "e_F");
+      double slope = f.slope();
       assertTrue(slope >= -0.6 && slope <= -0.4, model + " slope " + slope);
-      assertEquals(30, f.get("seeds"));
-      assertEquals(7, f.get("widths"));
+      assertEquals(30, f.seeds());
+      assertEquals(7, f.widths());
     }
   }
 

@@ -1,0 +1,68 @@
+package org.ntkstudy.results;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code train} job's {@code summary.json} (SCIENCE §4): the grid's seed intervals per
+ * {@code groups.<model>.<m>.<σ0>.<optimiser>} (σ0 written as Java prints a double, e.g. "0.01",
+ * "1.0"), read with {@link #figures} and {@link #interval}.
+ *
+ * @param task "binary" or "multiclass"
+ * @param loss "mse" or "cross_entropy"
+ * @param nTest the test-set size
+ * @param epochs epochs per network
+ * @param cells how many networks were trained
+ * @param groups model → width → σ0 → optimiser → figures
+ * @param totalS the job's seconds
+ */
+@JsonPropertyOrder({"job", "dataset", "task", "loss", "n", "n_test", "epochs", "cells", "groups", "total_s",
+    "provenance"})
+public record TrainResult(
+    String job,
+    String dataset,
+    String task,
+    String loss,
+    int n,
+    @JsonProperty("n_test") int nTest,
+    int epochs,
+    int cells,
+    Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups,
+    @JsonProperty("total_s") Double totalS,
+    ProvenanceRecord provenance) {
+
+  /** The value of {@code job}. */
+  public static final String JOB = "train";
+
+  public TrainResult {
+    groups = groups == null ? null : frozen(groups);
+    totalS = ResultJson.finite(totalS);
+  }
+
+  /** The figures of one group, or null when the grid has no such group. */
+  public TrainFigures figures(String model, int width, double sigma0, String optimizer) {
+    var byWidth = groups.get(model);
+    var bySigma = byWidth == null ? null : byWidth.get(width);
+    var byOpt = bySigma == null ? null : bySigma.get(sigma0);
+    return byOpt == null ? null : byOpt.get(optimizer);
+  }
+
+  /** {@code groups.<model>.<width>.<sigma0>.<optimizer>.<figure>} ({@link TrainFigures#NAMES}), or null. */
+  public Interval interval(String model, int width, double sigma0, String optimizer, String figure) {
+    TrainFigures f = figures(model, width, sigma0, optimizer);
+    return f == null ? null : f.figure(figure);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T frozen(T tree) {
+    if (tree instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(k, frozen(v)));
+      return (T) Collections.unmodifiableMap(out);
+    }
+    return tree;
+  }
+}

@@ -1,0 +1,186 @@
+package org.ntkstudy.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.ntkstudy.io.Json;
+
+/**
+ * The typed results against the map-based writer they replace: every golden summary.json (written
+ * by the old code on real runs, see resources/results/golden/README.md) read into its record and
+ * written back is byte-identical, and every record survives record → JSON → record.
+ */
+class ResultJsonTest {
+  static String golden(String name) {
+    try (InputStream in = ResultJsonTest.class.getResourceAsStream("/results/golden/" + name)) {
+      assertNotNull(in, name);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "spectrum.json, org.ntkstudy.results.SpectrumResult",
+    "sweep.json, org.ntkstudy.results.SweepResult",
+    "train.json, org.ntkstudy.results.TrainResult",
+    "study.json, org.ntkstudy.results.StudyResult",
+    "kernel-empirical-lanczos.json, org.ntkstudy.results.KernelResult",
+    "kernel-analytic.json, org.ntkstudy.results.KernelResult",
+    "kernel-empirical-lapack.json, org.ntkstudy.results.KernelResult",
+    "kernel-over-budget.json, org.ntkstudy.results.KernelResult",
+  })
+  void goldenSummariesAreWrittenBackByteForByte(String file, Class<?> type) {
+    String old = golden(file);
+    Object record = ResultJson.read(old, type);
+    assertEquals(old, ResultJson.write(record) + "\n", file);
+    // The same record again from its own JSON (round trip through the typed writer).
+    assertEquals(record, ResultJson.read(ResultJson.write(record), type), file);
+    // The map view has the same keys in the same order as the old map tree.
+    assertEquals(Json.write(Json.read(old)), Json.write(ResultJson.toMap(record)), file);
+  }
+
+  @Test
+  void spectrumKeepsItsKappaFamilyInPlaceAndTyped() {
+    SpectrumResult s = ResultJson.read(golden("spectrum.json"), SpectrumResult.class);
+    assertEquals(6.073879179305208, s.kappaK(2, "G"));
+    assertEquals(1.9803468134831756E8, s.kappaK(50, "G3"));
+    assertEquals(2.9564353065097126, s.attnExponent(50));
+    assertEquals(20, s.kappaKs().size());
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), s.classes());
+    assertEquals(SpectrumResult.DEFINITIONS, s.definitions());
+    assertEquals(256L, s.provenance().config().get("n"));
+    List<String> keys = List.copyOf(ResultJson.toMap(s).keySet());
+    assertEquals("kappa_cubed", keys.get(keys.indexOf("kappa_2_G") - 1));
+    assertEquals("eps", keys.get(keys.indexOf("kappa_50_attn_exponent") + 1));
+    // A key that is neither a component nor of the κ_k family is an error, not silently kept.
+    String bad = golden("spectrum.json").replace("\"kappa_2_G\"", "\"kappa_2_X\"");
+    assertThrows(IllegalArgumentException.class, () -> ResultJson.read(bad, SpectrumResult.class));
+  }
+
+  @Test
+  void sweepAndTrainTablesAreTyped() {
+    SweepResult s = ResultJson.read(golden("sweep.json"), SweepResult.class);
+    assertEquals(List.of("relu", "attn"), s.models());
+    Interval e = s.interval("relu", 16, "e_F");
+    assertEquals(new Interval(0.24201914711750017, 0.06031940320872051, 0.4237188910262798, 2), e);
+    assertEquals(e, s.figures("relu", 16).eF());
+    assertEquals(-0.7866615287741267, s.fit("relu", "e_F").slope());
+    assertNull(s.fit("relu", "e_F").slopeSe());
+    assertEquals("rank_deficient", s.thresholds().get("attn").kappaDStatus());
+    assertNull(s.thresholds().get("attn").kappaD());
+    assertEquals(SweepResult.DEFINITIONS, s.definitions());
+
+    TrainResult t = ResultJson.read(golden("train.json"), TrainResult.class);
+    assertEquals(List.of("attn", "relu"), List.copyOf(t.groups().keySet()));
+    assertEquals(List.of(0.01, 1.0), List.copyOf(t.groups().get("relu").get(16).keySet()));
+    Interval acc = t.interval("relu", 128, 1.0, "gd", "test_accuracy");
+    assertNotNull(acc);
+    assertEquals(2, acc.seeds());
+    assertNull(t.figures("relu", 128, 0.5, "gd"));
+
+    StudyResult st = ResultJson.read(golden("study.json"), StudyResult.class);
+    assertEquals(List.copyOf(Results.PARTS), List.copyOf(st.parts().keySet()));
+    assertTrue(st.part("influence").networks().contains("train part"));
+    assertNull(st.part("spectrum").networks());
+    assertEquals(PartStatus.RUN, st.part("train").status());
+  }
+
+  @Test
+  void nonFiniteNumbersAreWrittenAsNullAndReadBackAsNull() {
+    Interval iv = new Interval(Double.NaN, Double.NEGATIVE_INFINITY, 1.0, 3);
+    assertEquals(new Interval(null, null, 1.0, 3), iv, "the record holds what the JSON will say");
+    String json = ResultJson.write(iv);
+    assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
+    assertEquals(iv, ResultJson.read(json, Interval.class));
+    assertEquals(new Interval(null, null, null, 0), Interval.of(new double[] {Double.NaN}));
+
+    KernelResult k = new KernelResult("kernel", "relu", "empirical", 8, 4, 0, 3, 4, 2.0, Double.POSITIVE_INFINITY,
+        1.5, -1e-17, null, Arrays.asList(1.5, Double.NaN), "test", null, 64, 0.25, provenance());
+    String kj = ResultJson.write(k);
+    assertTrue(kj.contains("\"top_eigenvalues\" : [ 1.5, null ]"), kj);
+    assertFalse(kj.contains("top_eigenvalue_residuals"), "an absent figure is an absent key: " + kj);
+    assertTrue(kj.contains("\"kappa\" : null"), "a figure that does not exist is null: " + kj);
+    assertEquals(k, ResultJson.read(kj, KernelResult.class));
+  }
+
+  @Test
+  void everyRecordSurvivesARoundTrip() {
+    ProvenanceRecord p = provenance();
+    assertEquals(p, ResultJson.read(ResultJson.write(p), ProvenanceRecord.class));
+
+    Map<String, Double> ks = SpectrumResult.kappaFamily(new double[] {4, 2, 1, 0.5, 0.1, 0.01, 0, 0, 0, 0, 0, 0},
+        new double[] {64, 8, 1, 0.125, 1e-3, 1e-6, 0, 0, 0, 0, 0, 0},
+        new double[] {9, 1, 0.1, 0.01, 1e-4, 1e-7, 0, 0, 0, 0, 0, 0});
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("load_s", 0.5);
+    timings.put("total_s", 1.25);
+    SpectrumResult s = new SpectrumResult("spectrum", "mnist", "binary", List.of(3, 8), 12, 784, 12, "gram",
+        "covariance", 4.0, 0.0, 12, 0.0, 1e-10, 6, Double.NaN, null, null, "rank_deficient", 1e-3, 4001.0, null, ks,
+        0.1, null, null, 9.0, SpectrumResult.DEFINITIONS, timings, p);
+    assertEquals(s, ResultJson.read(ResultJson.write(s), SpectrumResult.class));
+    assertEquals(2.0, s.kappaK(2, "G"));
+    assertNull(s.kappaK(20, "G"), "k > n");
+
+    Map<Integer, WidthFigures> byWidth = new LinkedHashMap<>();
+    Interval a = Interval.of(new double[] {0.5, 0.25, 0.125});
+    byWidth.put(16, new WidthFigures(a, a, a, Interval.of(new double[] {Double.NaN}), a, a, a));
+    byWidth.put(64, new WidthFigures(a, a, a, a, a, a, a));
+    Map<String, Fit> fits = new LinkedHashMap<>();
+    fits.put("e_F", new Fit(-0.5, 0.25, null, 1e4, 4.0, 2, 3));
+    fits.put("e_f", Fit.none(1, 3));
+    SweepResult sw = new SweepResult("sweep", "fashion-mnist", 10, 5, 784, 3, List.of(16, 64),
+        Map.of("relu", new Thresholds(10.0, null, "rank_deficient", 8.0, null)), Map.of("relu", byWidth),
+        Map.of("relu", fits), Map.of("relu", fits), 1e-3, 0.1, 64, SweepResult.DEFINITIONS, 2.5, p);
+    assertEquals(sw, ResultJson.read(ResultJson.write(sw), SweepResult.class));
+    assertEquals(a, sw.interval("relu", 64, "kappa"));
+    assertNull(sw.interval("attn", 64, "kappa"));
+
+    TrainFigures f = new TrainFigures(a, a, a, a, a, a, a, a, a, a);
+    Map<Double, Map<String, TrainFigures>> bySigma = new LinkedHashMap<>();
+    bySigma.put(0.01, Map.of("adam", f));
+    bySigma.put(1.0, Map.of("gd", f));
+    TrainResult t = new TrainResult("train", "fashion-mnist", "binary", "mse", 10, 5, 3, 4,
+        Map.of("relu", Map.of(16, bySigma)), 3.5, p);
+    String tj = ResultJson.write(t);
+    assertTrue(tj.contains("\"0.01\" : {") && tj.contains("\"1.0\" : {"), "sigma0 keys as Java prints them: " + tj);
+    assertEquals(t, ResultJson.read(tj, TrainResult.class));
+    assertEquals(f, t.figures("relu", 16, 1.0, "gd"));
+
+    Map<String, PartStatus> parts = new LinkedHashMap<>();
+    parts.put("spectrum", new PartStatus(null, PartStatus.KEPT, null));
+    parts.put("influence", new PartStatus("from --train-dir", PartStatus.RUN, 1.5));
+    StudyResult st = new StudyResult("study", "tiny", Map.of("n", "128"), parts, "report/report.html", 4.0, p);
+    String sj = ResultJson.write(st);
+    assertFalse(sj.contains("\"seconds\" : null"), sj);
+    assertEquals(st, ResultJson.read(sj, StudyResult.class));
+  }
+
+  static ProvenanceRecord provenance() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("n", 12);
+    config.put("widths", List.of(16, 64));
+    config.put("sigma0", List.of(0.01, 1.0));
+    config.put("lambda", 1e-3);
+    config.put("test_data", null);
+    config.put("npy", true);
+    config.put("nested", Map.of("x", 1L));
+    return new ProvenanceRecord("abc", "2026-11-29T00:00:00Z", 7, "3.5.9", "local[2]", 2, "17", "Debian", "JNIBLAS",
+        "JNILAPACK", null, "bundled", "OpenBLAS", null, 1024, 200, config);
+  }
+}
