@@ -315,6 +315,18 @@ public final class RunOutput {
     }
   }
 
+  private static final java.util.regex.Pattern IN_PROGRESS =
+      java.util.regex.Pattern.compile("/\\.([^/]+)\\.inprogress-[0-9a-z]+-[0-9a-f]{8}(?=/|$)");
+
+  /**
+   * {@code uri} with every temporary folder of an output ({@code .NAME.inprogress-ID}) named by
+   * its final name {@code NAME}: what a summary records as a folder, since it is read after the
+   * rename (a study's parts run inside the study's temporary folder).
+   */
+  public static String finalName(String uri) {
+    return IN_PROGRESS.matcher(uri).replaceAll("/$1");
+  }
+
   /** The final folder. */
   public Path target() {
     return target;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.NativeBlas;
 import org.ntkstudy.results.ProvenanceRecord;
@@ -65,7 +66,17 @@ public final class Provenance {
         // Each heap pool's own peak, summed: an upper bound on the heap's peak (pools peak at
         // different moments, so it can exceed the limit).
         heapPeakBytes() >> 20,
-        config);
+        finalNames(config));
+  }
+
+  /**
+   * The configuration with every folder named as it will be once committed: a part of a study
+   * runs inside the study's temporary folder, and its provenance names the study's final folder.
+   */
+  private static Map<String, Object> finalNames(Map<String, Object> config) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    config.forEach((k, v) -> out.put(k, v instanceof String s ? RunOutput.finalName(s) : v));
+    return out;
   }
 
   /**

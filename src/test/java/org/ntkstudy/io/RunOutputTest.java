@@ -19,6 +19,14 @@ class RunOutputTest {
   private final Configuration conf = new Configuration();
 
   @Test
+  void temporaryFoldersAreNamedByTheirFinalNames() {
+    assertEquals("file:/runs/study/train", RunOutput.finalName("file:/runs/.study.inprogress-mx1vbnjy-2872a8fb/train"));
+    assertEquals("/runs/study/train", RunOutput.finalName("/runs/study/.train.inprogress-a1-0123abcd"));
+    assertEquals("hdfs://nn/x/a.b/c", RunOutput.finalName("hdfs://nn/x/.a.b.inprogress-zz9-deadbeef/.c.inprogress-1-00000000"));
+    assertEquals("/runs/.hidden/x", RunOutput.finalName("/runs/.hidden/x"), "other hidden folders stay");
+  }
+
+  @Test
   void nothingLooksFinishedUntilCommitThenManifestListsEveryFile(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
     RunOutput o = RunOutput.open(out.toString(), false, conf);
