@@ -56,7 +56,7 @@ import org.netlib.util.intW;
  * so the round-off of c⁰ and θ⁰ is the same in f and in every f_{−i} and drops out of the change.
  * Measured against a double-double reference on 60 all-positive images (TransductiveLooTest and
  * Fashion-MNIST): 5e-11 to 1.4e-10 of max|change| here, 3e-10 to 1.3e-9 for the direct route
- * ({@link #outputChangeNaive}); what remains is mostly the round-off of the two Cholesky solves.
+ * ({@link TransductiveLooReference#outputChange}); what remains is mostly the round-off of the two Cholesky solves.
  * When some |v_z|² falls below {@link #MIN_RETAINED}
  * ·|u_z|² (removing x_i takes away nearly all the attention of z, which does not happen on image
  * data) that i is recomputed from scratch instead, so no digits are silently lost. A neuron with
@@ -213,7 +213,7 @@ public final class TransductiveLoo implements Serializable {
     return new TransductiveLoo(x, xTest, y, lambda, w);
   }
 
-  private static void validate(Matrix x, Matrix xTest, Matrix y, double lambda, Matrix w) {
+  static void validate(Matrix x, Matrix xTest, Matrix y, double lambda, Matrix w) {
     if (x.rows() < 2) {
       throw new IllegalArgumentException("need at least 2 training rows, got " + x.rows());
     }
@@ -260,7 +260,7 @@ public final class TransductiveLoo implements Serializable {
    * f(X*) − f_{−i}(X*) (n*×c), exact: example i removed from the regression and from the attention
    * context (SCIENCE §5, transductive). Safe to call from several threads at once. In the rare case
    * that removing x_i takes nearly all the attention of some point ({@link #MIN_RETAINED}), f_{−i}
-   * is recomputed from scratch, at the cost of {@link #outputChangeNaive}.
+   * is recomputed from scratch, at the cost of {@link TransductiveLooReference#outputChange}.
    */
   public Matrix outputChange(int i) {
     if (i < 0 || i >= n) {
@@ -269,7 +269,7 @@ public final class TransductiveLoo implements Serializable {
     Matrix minus = predictWithout(i, scratch().get());
     if (minus == null) {
       // Removing x_i takes nearly all the attention of some point: recompute from scratch.
-      minus = naivePrediction(x, xTest, yMatrix, lambda, w, i);
+      minus = TransductiveLooReference.prediction(x, xTest, yMatrix, lambda, w, i);
     }
     double[] a = minus.data();
     double[] fa = full.data();
@@ -277,64 +277,6 @@ public final class TransductiveLoo implements Serializable {
       a[k] = fa[k] - a[k];
     }
     return minus;
-  }
-
-  /**
-   * The same as {@link #outputChange} by recomputing everything from scratch without i: C_{−i} =
-   * X_{−i}ᵀX_{−i}, every x̃ ({@link Attention#attend}), the kernel ({@link NtkKernels}), the solve
-   * ({@link KernelRidge}); and f likewise with all n. Slow; for tests and checks.
-   */
-  public static Matrix outputChangeNaive(Matrix x, Matrix xTest, Matrix y, double lambda, Matrix w, int i) {
-    validate(x, xTest, y, lambda, w);
-    if (i < 0 || i >= x.rows()) {
-      throw new IndexOutOfBoundsException("training example " + i + " of " + x.rows());
-    }
-    Matrix f = naivePrediction(x, xTest, y, lambda, w, -1);
-    Matrix minus = naivePrediction(x, xTest, y, lambda, w, i);
-    double[] a = minus.data();
-    double[] fa = f.data();
-    for (int k = 0; k < a.length; k++) {
-      a[k] = fa[k] - a[k];
-    }
-    return minus;
-  }
-
-  /**
-   * f(X*) of the attn kernel regression with training example {@code removed} left out of both
-   * the context and the regression (−1: none), computed directly: the reference route.
-   */
-  static Matrix naivePrediction(Matrix x, Matrix xTest, Matrix y, double lambda, Matrix w, int removed) {
-    int n = x.rows();
-    Matrix xr = x;
-    Matrix yr = y;
-    if (removed >= 0) {
-      int[] keep = new int[n - 1];
-      for (int j = 0, k = 0; j < n; j++) {
-        if (j != removed) {
-          keep[k++] = j;
-        }
-      }
-      xr = x.selectRows(keep);
-      yr = y.selectRows(keep);
-    }
-    Matrix c = new Matrix(x.cols(), x.cols());
-    Blas.addGramian(xr, c.data());
-    Blas.symmetrize(c);
-    Matrix xt = Attention.attend(xr, c, 0);
-    Matrix xs = Attention.attend(xTest, c, 0);
-    Matrix k;
-    Matrix ks;
-    if (w == null) {
-      k = NtkKernels.analyticNtk(xt, xt, true);
-      ks = NtkKernels.analyticNtk(xs, xt, false);
-    } else {
-      long[] pt = NtkKernels.packedPattern(xt, w);
-      long[] ps = NtkKernels.packedPattern(xs, w);
-      k = NtkKernels.empiricalNtkPacked(xt, pt, xt, pt, w.rows(), true);
-      ks = NtkKernels.empiricalNtkPacked(xs, ps, xt, pt, w.rows(), false);
-    }
-    Matrix alpha = KernelRidge.factor(k, lambda).solve(yr);
-    return KernelRidge.predict(ks, alpha);
   }
 
   /** Per-thread work arrays, sized for the n − 1 system (and the full n one in prepare). */
