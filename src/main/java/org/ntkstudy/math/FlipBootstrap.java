@@ -40,6 +40,14 @@ import org.ntkstudy.data.SplitMix64;
  * may be +∞ (see {@link Ratio#toMap} for its JSON form). No interpolation means no ∞·0 when a rank
  * falls next to the infinite draws. (The older {@link Malleability#ratio} interpolates linearly.)
  *
+ * <p><b>Calibration</b> (measured with i.i.d. Bernoulli outcomes, 400 repetitions, B = 1000). One
+ * seed: about 95% coverage of the true rate (0.94–0.97 at k = 50, 200) — but of that one network's
+ * rate: with seed-to-seed variation (per-seed rate sd 0.1 around 0.3) the one-seed interval covers
+ * the population rate only 49–74% of the time, as it cannot see other seeds. Several seeds that do
+ * not differ: conservative, 0.97–0.998 at S = 3–10 (resampling both levels counts the within-seed
+ * binomial variance twice); with real seed-to-seed variation that double count matters less (0.88–0.96
+ * at S = 3–10, sd 0.1) and coverage approaches 95% as S grows.
+ *
  * <p>Deterministic: the same inputs, B and seed give bit-identical results.
  */
 public final class FlipBootstrap {
