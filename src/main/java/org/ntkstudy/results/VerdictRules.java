@@ -1,5 +1,7 @@
 package org.ntkstudy.results;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -673,7 +675,7 @@ public final class VerdictRules {
     return ev.get(key) instanceof Number n ? n.doubleValue() : null;
   }
 
-  /** A number for a sentence: two decimals in [0.1, 1e4), two significant digits otherwise. */
+  /** A number for a sentence: two decimals in [0.1, 1e4), two significant digits otherwise (e.g. 0.034, 2.0e+05). */
   static String num(Double v) {
     if (v == null || v.isNaN()) {
       return "n/a";
@@ -687,6 +689,8 @@ public final class VerdictRules {
       s = "0";
     } else if (a >= 0.1 && a < 1e4) {
       s = String.format(Locale.ROOT, "%.2f", v);
+    } else if (a >= 1e-4 && a < 0.1) {
+      s = new BigDecimal(v).round(new MathContext(2)).stripTrailingZeros().toPlainString();
     } else {
       s = String.format(Locale.ROOT, "%.2g", v);
     }
