@@ -106,8 +106,8 @@ public final class VerdictRules {
     ev.put("slope_se", line.slopeStdError());
     ev.put("range", List.of(C1_SLOPE_LO, C1_SLOPE_HI));
     boolean in = line.slope() >= C1_SLOPE_LO && line.slope() <= C1_SLOPE_HI;
-    String rule = fit + " is " + num(line.slope()) + (in ? ", in " : ", outside ") + "[" + num(C1_SLOPE_LO) + ", "
-        + num(C1_SLOPE_HI) + "]" + skipped(overRank, missing, rTol);
+    String rule = fit + " is " + num(line.slope()) + (in ? ", in " : ", outside ") + "[" + C1_SLOPE_LO + ", "
+        + C1_SLOPE_HI + "]" + skipped(overRank, missing, rTol);
     return new Verdict(in ? Verdict.HOLDS : Verdict.FAILS, rule, ev);
   }
 
@@ -165,8 +165,8 @@ public final class VerdictRules {
     ev.put("log10_m_hat", log10MHat);
     ev.put("widest_width", widestWidth);
     ev.put("practical_width", practicalWidth);
-    String fitText = model + "'s e_W fit log10 e_W = " + (haveFit ? num(intercept) : "a") + " + "
-        + (haveSlope ? num(slope) : "b") + " · log10 m";
+    String fitText = model + "'s e_W fit log10 e_W = " + (haveFit ? num(intercept) : "a")
+        + (haveSlope ? (slope < 0 ? " − " + num(-slope) : " + " + num(slope)) : " + b") + " · log10 m";
     if (haveSlope && slope >= 0) {
       return new Verdict(Verdict.HOLDS, fitText + " has slope b = " + num(slope) + " ≥ 0: e_W does not fall with width",
           ev);
@@ -199,7 +199,7 @@ public final class VerdictRules {
   // ------------------------------------------------------------------ C3
 
   /**
-   * One model's side of a C3 comparison: the seed-mean excess flip rate E (flip rate − random-sign
+   * One model's side of a SCIENCE §7 C3 comparison: the seed-mean excess flip rate E (flip rate − random-sign
    * flip rate, SCIENCE §5) with its bootstrap interval, and whether the network is at chance (§6).
    *
    * @param excess mean E, or null
@@ -233,7 +233,8 @@ public final class VerdictRules {
   }
 
   /**
-   * The excess ratio mean E_attn / mean E_relu with its bootstrap interval (§5; a draw with relu's
+   * The excess ratio that decides SCIENCE §7's C3 when both excesses lie above 0: mean E_attn /
+   * mean E_relu with its bootstrap interval (§5; a draw with relu's
    * excess ≤ 0 counts as +∞, so {@code hi} may be +∞), or null values with the reason.
    *
    * @param ratio the ratio of the means, or null

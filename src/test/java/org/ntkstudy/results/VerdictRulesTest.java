@@ -50,7 +50,7 @@ class VerdictRulesTest {
       assertEquals(List.of(50L), v.evidence().get("k_over_r_tol"));
       assertEquals(30L, v.evidence().get("r_tol"));
       assertEquals("slope of ln κ_k(X̃X̃ᵀ) on ln κ_k(G) over k ∈ {2, 5, 10, 20} (k ≤ r_tol = 30) is 2.93, in "
-          + "[2.50, 3.50]; skipped k ∈ {50} (k > r_tol = 30)", v.rule());
+          + "[2.5, 3.5]; skipped k ∈ {50} (k > r_tol = 30)", v.rule());
       assertEquals("holds: κ_k(X̃X̃ᵀ) grows as κ_k(G)^2.93 over k ∈ {2, 5, 10, 20}, in [2.5, 3.5] (the paper: κ³)",
           v.sentence());
     }
@@ -60,7 +60,7 @@ class VerdictRulesTest {
       Verdict low = VerdictRules.c1(g(), kappas(1.2), 100);
       assertEquals(Verdict.FAILS, low.verdict());
       assertEquals(1.2, (Double) low.evidence().get("slope"), 1e-12);
-      assertContains(low.rule(), "is 1.20, outside [2.50, 3.50]");
+      assertContains(low.rule(), "is 1.20, outside [2.5, 3.5]");
       assertContains(low.sentence(), "fails: κ_k(X̃X̃ᵀ) grows as κ_k(G)^1.20");
       assertEquals(Verdict.FAILS, VerdictRules.c1(g(), kappas(3.6), 100).verdict());
       assertEquals(Verdict.HOLDS, VerdictRules.c1(g(), kappas(3.4), 100).verdict());
@@ -124,7 +124,8 @@ class VerdictRulesTest {
       assertEquals(7.0, (Double) v.evidence().get("log10_m_hat"), 1e-12);
       assertEquals(1e7, (Double) v.evidence().get("m_hat"), 1e-3);
       assertEquals(1e6, v.evidence().get("practical_width"));
-      assertContains(v.rule(), "m̂(0.1) = 10^7.00 ≥ the practical width 10^6.00");
+      assertContains(v.rule(), "attn's e_W fit log10 e_W = −0.30 − 0.10 · log10 m reaches e_W = 0.1 at m̂(0.1) = 10^7.00"
+          + " ≥ the practical width 10^6.00");
       assertEquals("holds: attn's e_W reaches 0.1 at m̂ ≈ 10^7.00 neurons, beyond the practical width 10^6.00",
           v.sentence());
     }
