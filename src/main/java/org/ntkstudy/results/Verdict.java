@@ -68,7 +68,7 @@ public record Verdict(String verdict, String rule, Map<String, Object> evidence)
    * v2: 2–9×)" or "confounded: the attn network is at chance (test accuracy 0.51, chance 0.50)".
    */
   public String sentence() {
-    return VerdictRules.sentence(this);
+    return VerdictSentences.sentence(this);
   }
 
   private static Map<String, Object> normalisedMap(Map<?, ?> m) {

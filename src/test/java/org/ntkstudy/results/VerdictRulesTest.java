@@ -479,11 +479,11 @@ class VerdictRulesTest {
 
   @Test
   void sentenceNumbersAreShort() {
-    assertEquals("0.41", VerdictRules.num(0.41));
-    assertEquals("0.034", VerdictRules.num(0.034));
-    assertEquals("−0.01", VerdictRules.num(-0.0100001));
-    assertEquals("∞", VerdictRules.num(Double.POSITIVE_INFINITY));
-    assertEquals("n/a", VerdictRules.num(null));
-    assertEquals("2.0e+05", VerdictRules.num(2e5));
+    assertEquals("0.41", VerdictSentences.num(0.41));
+    assertEquals("0.034", VerdictSentences.num(0.034));
+    assertEquals("−0.01", VerdictSentences.num(-0.0100001));
+    assertEquals("∞", VerdictSentences.num(Double.POSITIVE_INFINITY));
+    assertEquals("n/a", VerdictSentences.num(null));
+    assertEquals("2.0e+05", VerdictSentences.num(2e5));
   }
 }
