@@ -1,7 +1,6 @@
 package org.ntkstudy.report;
 
 import static org.ntkstudy.report.page.Html.esc;
-import static org.ntkstudy.report.page.ReportData.str;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +18,6 @@ import org.ntkstudy.io.Json;
 import org.ntkstudy.io.StagedFolder;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
-import org.ntkstudy.report.page.ReportData;
 import org.ntkstudy.report.page.ReportSection;
 import org.ntkstudy.report.page.ReportContext.DataFile;
 import org.ntkstudy.report.sections.DualSection;
@@ -32,6 +30,7 @@ import org.ntkstudy.report.sections.SpectrumSection;
 import org.ntkstudy.report.sections.SweepErrorsSection;
 import org.ntkstudy.report.sections.SweepSpectraSection;
 import org.ntkstudy.report.sections.TrainSection;
+import org.ntkstudy.results.Results;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ public final class StudyReport {
   }
 
   /** The parts a study folder may hold, in the order they run. */
-  public static final List<String> PARTS = List.of("spectrum", "sweep", "train", "influence");
+  public static final List<String> PARTS = Results.PARTS;
 
   /** The report's sections, in order. */
   static final List<ReportSection> SECTION_LIST = List.of(new HeadlineSection(), new SpectrumSection(),
@@ -94,7 +93,7 @@ public final class StudyReport {
       }
       Path shown = new Path(displayDir);
       ReportContext ctx = new ReportContext(spark, fs, dir,
-          shown.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(shown), PARTS);
+          shown.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(shown));
       List<String> failures = page(ctx);
       Path reportDir = StagedFolder.write(fs, new Path(dir, "report"), tmp -> writeFiles(fs, tmp, ctx, failures));
       Path html = new Path(reportDir, "report.html");
@@ -133,14 +132,14 @@ public final class StudyReport {
 
   private static void header(ReportContext ctx) {
     StringBuilder out = ctx.html();
-    String dataset = ctx.firstString("dataset");
+    String dataset = ctx.dataset();
     out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         .append(esc("NTK attention study" + (dataset == null ? "" : " — " + dataset))).append("</title>\n<style>")
         .append(Html.STYLE).append("</style>\n</head>\n<body>\n<main>\n");
     out.append("<h1>").append(esc("Linearized attention and the NTK: study report"
         + (dataset == null ? "" : " — " + dataset))).append("</h1>\n");
-    String name = str(ctx.studySummary(), "study");
+    String name = ctx.study() == null ? null : ctx.study().study();
     out.append("<p class=\"subtitle\">").append(esc((name == null ? "" : "Study " + name + " · ")
         + "reproducing “Influence Malleability in Linearized Attention” (arXiv 2603.13085) · folder "
         + ctx.displayDir())).append("</p>\n");
@@ -158,7 +157,7 @@ public final class StudyReport {
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("report", "report.html");
     index.put("study", ctx.displayDir());
-    index.put("parts_present", new ArrayList<>(ctx.summaries().keySet()));
+    index.put("parts_present", new ArrayList<>(ctx.parts().keySet()));
     index.put("parts_missing", new LinkedHashMap<>(ctx.absent()));
     Map<String, Object> plots = new LinkedHashMap<>();
     for (Map.Entry<String, DataFile> e : ctx.dataFiles().entrySet()) {

@@ -84,6 +84,11 @@ public record ProvenanceRecord(
     return v;
   }
 
+  /** The configuration's value of option {@code name} (as {@link #config} keeps it), or null. */
+  public Object option(String name) {
+    return config == null ? null : config.get(name);
+  }
+
   /** The provenance as the map tree {@code summary.json} shows (for writers still building maps). */
   public Map<String, Object> toMap() {
     return ResultJson.toMap(this);

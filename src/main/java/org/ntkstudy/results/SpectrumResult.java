@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ntkstudy.math.ConditionNumbers;
 
@@ -74,13 +76,15 @@ public record SpectrumResult(
     @JsonProperty("lambda_max_attn") Double lambdaMaxAttn,
     Map<String, String> definitions,
     Map<String, Double> timings,
-    ProvenanceRecord provenance) {
+    ProvenanceRecord provenance) implements PartResult {
 
   /** The value of {@code job}. */
   public static final String JOB = "spectrum";
 
   /** The matrices of the κ_k family, in the order the file lists them. */
   public static final List<String> KAPPA_MATRICES = List.of("G", "G3", "attn");
+
+  private static final Pattern KAPPA_G_KEY = Pattern.compile("kappa_([0-9]+)_G");
 
   private static final Pattern KAPPA_KEY = Pattern.compile("kappa_[0-9]+_(G|G3|attn|attn_exponent)");
 
@@ -124,6 +128,24 @@ public record SpectrumResult(
   /** κ_k = λ1 / λk of {@code matrix} ("G", "G3" or "attn"), or null when it does not exist. */
   public Double kappaK(int k, String matrix) {
     return kappaKs.get(kappaKey(k, matrix));
+  }
+
+  /** The k of the κ_k family (the k of every {@code kappa_<k>_G} key), ascending. */
+  public List<Integer> ks() {
+    TreeSet<Integer> ks = new TreeSet<>();
+    for (String key : kappaKs.keySet()) {
+      Matcher m = KAPPA_G_KEY.matcher(key);
+      if (m.matches()) {
+        ks.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    return List.copyOf(ks);
+  }
+
+  /** The job's seconds: {@code timings.total_s}, or null. */
+  @Override
+  public Double totalS() {
+    return timings == null ? null : timings.get("total_s");
   }
 
   /** ln κ_k(X̃X̃ᵀ) / ln κ_k(G): 3 when attention exactly cubes the conditioning at this k (null when undefined). */

@@ -44,7 +44,7 @@ public record SweepResult(
     @JsonProperty("fit_min_width") int fitMinWidth,
     Map<String, String> definitions,
     @JsonProperty("total_s") Double totalS,
-    ProvenanceRecord provenance) {
+    ProvenanceRecord provenance) implements PartResult {
 
   /** The value of {@code job}. */
   public static final String JOB = "sweep";
@@ -67,6 +67,17 @@ public record SweepResult(
   /** The models of the sweep, in the file's order. */
   public List<String> models() {
     return List.copyOf(perWidth.keySet());
+  }
+
+  /** The widths of {@code model}'s per-width figures, ascending (empty for a model the sweep does not have). */
+  public List<Integer> widthsOf(String model) {
+    Map<Integer, WidthFigures> byWidth = perWidth.get(model);
+    return byWidth == null ? List.of() : byWidth.keySet().stream().sorted().toList();
+  }
+
+  /** The §1 thresholds of {@code model}'s Gram matrix, or null. */
+  public Thresholds thresholdsOf(String model) {
+    return thresholds == null ? null : thresholds.get(model);
   }
 
   /** The figures of {@code model} at width {@code width}, or null when the sweep has no such cell. */

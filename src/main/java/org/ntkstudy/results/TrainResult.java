@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public record TrainResult(
     int cells,
     Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups,
     @JsonProperty("total_s") Double totalS,
-    ProvenanceRecord provenance) {
+    ProvenanceRecord provenance) implements PartResult {
 
   /** The value of {@code job}. */
   public static final String JOB = "train";
@@ -40,6 +41,11 @@ public record TrainResult(
   public TrainResult {
     groups = groups == null ? null : frozen(groups);
     totalS = ResultJson.finite(totalS);
+  }
+
+  /** The models of the grid, in the file's order. */
+  public List<String> models() {
+    return List.copyOf(groups.keySet());
   }
 
   /** The figures of one group, or null when the grid has no such group. */

@@ -4,7 +4,7 @@ import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ImageGrid;
-import org.ntkstudy.report.page.ReportData;
+import org.ntkstudy.report.page.InfluenceView;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,6 +41,12 @@ import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.Results;
+import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.StudyOutputs;
+import org.ntkstudy.results.SweepResult;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
@@ -51,10 +57,10 @@ class StudyReportTest {
   static Path shared;
 
   static Path study;
-  static Map<String, Object> spectrum;
-  static Map<String, Object> sweep;
-  static Map<String, Object> train;
-  static Map<String, Object> influence;
+  static SpectrumResult spectrum;
+  static SweepResult sweep;
+  static TrainResult train;
+  static InfluenceView influence;
 
   /** A four-part study of 40 6×6 images (two classes): spectrum, sweep, train, influence with npy. */
   @BeforeAll
@@ -78,14 +84,11 @@ class StudyReportTest {
         1e-3, InfluenceJob.KernelKind.EMPIRICAL, Influence.Target.MARGIN, trained.out().toString(), 16, 0.01,
         Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
         InfluenceJob.Switch.ON, InfluenceJob.Switch.AUTO, 1000, 0)).run(spark);
-    spectrum = summary("spectrum");
-    sweep = summary("sweep");
-    train = summary("train");
-    influence = summary("influence");
-  }
-
-  private static Map<String, Object> summary(String part) throws IOException {
-    return Json.read(Files.readString(study.resolve(part).resolve("summary.json")));
+    StudyOutputs outputs = Results.read(study.toString(), spark.sparkContext().hadoopConfiguration());
+    spectrum = outputs.spectrum();
+    sweep = outputs.sweep();
+    train = outputs.train();
+    influence = new InfluenceView(outputs.influence());
   }
 
   @Test
@@ -111,7 +114,7 @@ class StudyReportTest {
     assertEquals(Charts.HEIGHT, images.get("fig-spectrum_eigenvalues")[1]);
     assertEquals(2 * Charts.PANEL_WIDTH, images.get("fig-sweep_errors")[0]);
     assertEquals(2 * Charts.PANEL_HEIGHT, images.get("fig-sweep_errors")[1]);
-    int k = ((Number) influence.get("k")).intValue();
+    int k = influence.k().intValue();
     int[] grid = ImageGrid.size(k, 36, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
@@ -123,37 +126,42 @@ class StudyReportTest {
     }
 
     // Numbers from the summaries, formatted as the report formats them.
-    for (String key : List.of("kappa_10_G", "kappa_10_G3", "kappa_10_attn", "kappa_10_attn_exponent", "kappa_tol")) {
-      Double v = ReportData.num(spectrum, key);
-      assertNotNull(v, key);
+    Map<String, Double> shown = new java.util.LinkedHashMap<>();
+    shown.put("kappa_10_G", spectrum.kappaK(10, "G"));
+    shown.put("kappa_10_G3", spectrum.kappaK(10, "G3"));
+    shown.put("kappa_10_attn", spectrum.kappaK(10, "attn"));
+    shown.put("kappa_10_attn_exponent", spectrum.attnExponent(10));
+    shown.put("kappa_tol", spectrum.kappaTol());
+    for (Map.Entry<String, Double> e : shown.entrySet()) {
+      Double v = e.getValue();
+      assertNotNull(v, e.getKey());
       assertTrue(page.contains("<td>" + Fmt.html(v) + "</td>") || page.contains(Fmt.html(v) + "<br>"),
-          key + " = " + v + " shown as " + Fmt.html(v));
+          e.getKey() + " = " + v + " shown as " + Fmt.html(v));
     }
     // 16 non-zero pixels: G is rank deficient, so κ_d and m*_v2 do not exist and say so.
-    assertNull(spectrum.get("kappa_d"));
+    assertNull(spectrum.kappaD());
     assertTrue(page.contains("rank deficient"));
-    ReportData.Iv pgd = ReportData.Iv.of(ReportData.at(influence, "malleability", "attn", "pgd", "transformed",
-        "flip_rate"));
-    assertTrue(page.contains(Html.esc("attn · PGD · transformed") + "</th><td>" + pgd.pctHtml() + "</td>"),
-        "attn PGD/transformed flip rate " + pgd.pctHtml());
-    ReportData.Iv ratio = ReportData.Iv.of(ReportData.at(influence, "ratio", "pgd", "transformed"));
-    assertTrue(page.contains("attn/relu ratio " + ratio.html()), "ratio " + ratio.html());
-    String statement = (String) ReportData.at(influence, "dual", "statement");
+    Interval pgd = influence.flipRate("attn", "pgd", "transformed");
+    assertTrue(page.contains(Html.esc("attn · PGD · transformed") + "</th><td>" + Fmt.intervalPctHtml(pgd) + "</td>"),
+        "attn PGD/transformed flip rate " + Fmt.intervalPctHtml(pgd));
+    InfluenceView.Ratio ratio = influence.ratio("pgd", "transformed");
+    String ratioHtml = Fmt.intervalHtml(ratio.mean(), ratio.lo(), ratio.hi());
+    assertTrue(page.contains("attn/relu ratio " + ratioHtml), "ratio " + ratioHtml);
+    String statement = influence.dualStatement();
     assertTrue(page.contains(Html.esc(statement)), "dual statement");
-    Map<String, Object> eF = ReportData.map(sweep, "fits", "relu", "e_F");
-    assertTrue(page.contains("e<sub>F</sub> ∝ m<sup>" + Fmt.html(ReportData.num(eF, "slope")) + "</sup>"),
+    assertTrue(page.contains("e<sub>F</sub> ∝ m<sup>" + Fmt.html(sweep.fit("relu", "e_F").slope()) + "</sup>"),
         "relu e_F slope in the headline");
 
     // The paper's flip rates appear only as the paper's.
     assertTrue(page.contains("as reported by the paper"));
     assertTrue(page.contains("K + λI factorised by Cholesky (LAPACK dpotrf + dpotri) on the driver"),
         excerpt(page, "factorised"));
-    Map<String, Object> paper = ReportData.map(influence, "paper_flip_rates");
+    InfluenceView.PaperFlipRates paper = influence.paperFlipRates();
     int paperValues = 0;
-    for (String setting : paper.keySet()) {
+    for (String setting : paper.settings().keySet()) {
       for (String model : List.of("relu", "attn")) {
-        for (Object v : ReportData.list(paper, setting, model)) {
-          String cell = "<span class=\"paper\">" + Fmt.percentValue(ReportData.num(v)) + "</span>";
+        for (Double v : paper.rates(setting, model)) {
+          String cell = "<span class=\"paper\">" + Fmt.percentValue(v) + "</span>";
           assertTrue(page.contains(cell), "paper value " + setting + "/" + model + " " + cell);
           paperValues++;
         }
@@ -164,31 +172,26 @@ class StudyReportTest {
     // index.json lists every CSV; each exists with its header and the right number of rows.
     Path report = study.resolve("report");
     Map<String, Object> index = Json.read(Files.readString(report.resolve("index.json")));
-    Map<String, Object> plots = ReportData.map(index, "plots");
+    Map<String, Object> plots = object(index.get("plots"));
     int cells = 0;
-    for (String model : ReportData.map(influence, "malleability").keySet()) {
-      for (String attack : ReportData.map(influence, "malleability", model).keySet()) {
-        cells += ReportData.map(influence, "malleability", model, attack).size();
-      }
+    for (String model : influence.models()) {
+      cells += influence.cells(model).size();
     }
     assertEquals(2 * 3, cells, "relu/attn × (fgsm, pgd transformed + curated)");
-    int ratios = 0;
-    for (String attack : ReportData.map(influence, "ratio").keySet()) {
-      ratios += ReportData.map(influence, "ratio", attack).size();
-    }
+    int ratios = influence.ratioCells().size();
     int errorRows = 0;
-    for (String model : ReportData.map(sweep, "per_width").keySet()) {
-      for (String width : ReportData.map(sweep, "per_width", model).keySet()) {
+    for (String model : sweep.models()) {
+      for (int width : sweep.widthsOf(model)) {
         for (String metric : List.of("e_F", "e_op", "e_W", "e_f")) {
-          errorRows += ReportData.at(sweep, "per_width", model, width, metric) == null ? 0 : 1;
+          errorRows += sweep.interval(model, width, metric) == null ? 0 : 1;
         }
       }
     }
     int groups = 0;
-    for (String model : ReportData.map(train, "groups").keySet()) {
-      for (String width : ReportData.map(train, "groups", model).keySet()) {
-        for (String s0 : ReportData.map(train, "groups", model, width).keySet()) {
-          groups += ReportData.map(train, "groups", model, width, s0).size();
+    for (var byWidth : train.groups().values()) {
+      for (var bySigma : byWidth.values()) {
+        for (var byOptimizer : bySigma.values()) {
+          groups += byOptimizer.size();
         }
       }
     }
@@ -214,7 +217,7 @@ class StudyReportTest {
       assertTrue(plots.containsKey(e.getKey()), "index.json lists " + e.getKey() + ": " + plots.keySet());
     }
     for (Map.Entry<String, Object> e : plots.entrySet()) {
-      Map<String, Object> entry = ReportData.map(e.getValue());
+      Map<String, Object> entry = object(e.getValue());
       String file = (String) entry.get("csv");
       assertEquals("data/" + e.getKey() + ".csv", file);
       assertTrue(((String) entry.get("title")).length() > 5, "title of " + e.getKey());
@@ -261,8 +264,7 @@ class StudyReportTest {
     assertTrue(page.substring(from, to).contains("Not available: this study has no influence part"),
         page.substring(from, to));
     assertTrue(page.contains("missing: influence"));
-    Map<String, Object> plots = ReportData.map(Json.read(Files.readString(partial.resolve("report/index.json"))),
-        "plots");
+    Map<String, Object> plots = object(Json.read(Files.readString(partial.resolve("report/index.json"))).get("plots"));
     assertFalse(plots.containsKey("flip_rates"));
     assertTrue(plots.containsKey("sweep_errors") && plots.containsKey("train_ntk_distance"));
     assertTrue(images(page).containsKey("fig-kappa_amplification"));
@@ -322,6 +324,12 @@ class StudyReportTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object jsonObject) {
+    assertTrue(jsonObject instanceof Map, "a JSON object: " + jsonObject);
+    return (Map<String, Object>) jsonObject;
+  }
 
   private static void assertSelfContained(String page) {
     assertTrue(page.startsWith("<!DOCTYPE html>"));

@@ -102,6 +102,32 @@ class ResultJsonTest {
   }
 
   @Test
+  void partsAnswerTheReportsQuestionsTyped() {
+    SpectrumResult sp = ResultJson.read(golden("spectrum.json"), SpectrumResult.class);
+    assertEquals(List.of(2, 5, 10, 20, 50), sp.ks());
+    assertEquals(sp.timings().get("total_s"), sp.totalS());
+    assertEquals(256L, sp.provenance().option("n"));
+    assertNull(sp.provenance().option("no_such_option"));
+
+    SweepResult sw = ResultJson.read(golden("sweep.json"), SweepResult.class);
+    assertEquals(sw.widths(), sw.widthsOf("relu"));
+    assertEquals(List.of(), sw.widthsOf("no_such_model"));
+    assertEquals(sw.thresholds().get("attn"), sw.thresholdsOf("attn"));
+    assertNull(sw.thresholdsOf("no_such_model"));
+
+    TrainResult t = ResultJson.read(golden("train.json"), TrainResult.class);
+    assertEquals(List.of("attn", "relu"), t.models());
+
+    // Every part states its dataset, n, provenance and run time alike.
+    for (PartResult r : List.<PartResult>of(sp, sw, t)) {
+      assertNotNull(r.dataset());
+      assertTrue(r.n() > 0);
+      assertNotNull(r.provenance());
+      assertNotNull(r.totalS());
+    }
+  }
+
+  @Test
   void nonFiniteNumbersAreWrittenAsNullAndReadBackAsNull() {
     Interval iv = new Interval(Double.NaN, Double.NEGATIVE_INFINITY, 1.0, 3);
     assertEquals(new Interval(null, null, 1.0, 3), iv, "the record holds what the JSON will say");

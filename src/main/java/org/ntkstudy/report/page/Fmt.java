@@ -3,6 +3,7 @@ package org.ntkstudy.report.page;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import org.ntkstudy.results.Interval;
 
 /**
  * How the report writes numbers: three significant digits, powers of ten for the very large and
@@ -77,6 +78,16 @@ public final class Fmt {
       return html(mean);
     }
     return html(mean) + " <span class=\"ci\">[" + html(lo) + ", " + html(hi) + "]</span>";
+  }
+
+  /** A seed interval as "mean [lo, hi]" in HTML; "—" when it is null or has no mean. */
+  public static String intervalHtml(Interval iv) {
+    return iv == null ? NONE : intervalHtml(iv.mean(), iv.lo(), iv.hi());
+  }
+
+  /** A seed interval as "mean [lo, hi]" in percent, HTML; "—" when it is null or has no mean. */
+  public static String intervalPctHtml(Interval iv) {
+    return iv == null ? NONE : intervalPctHtml(iv.mean(), iv.lo(), iv.hi());
   }
 
   /** "mean [lo, hi]" in percent, HTML. */

@@ -1,7 +1,6 @@
 package org.ntkstudy.report.page;
 
 import static org.ntkstudy.report.page.Html.esc;
-import static org.ntkstudy.report.page.ReportData.str;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,23 +21,29 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.ntkstudy.io.Json;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.results.PartResult;
+import org.ntkstudy.results.Results;
+import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.StudyOutputs;
+import org.ntkstudy.results.StudyResult;
+import org.ntkstudy.results.SweepResult;
+import org.ntkstudy.results.TrainResult;
 
 /**
  * What the report's sections share: the study folder and its files (read by path relative to the
- * folder), the parts' summaries, the page being written, and the plots' data files.
+ * folder), the parts' results as typed records (influence through {@link InfluenceView}), the page
+ * being written, and the plots' data files.
  */
 public final class ReportContext {
   private final SparkSession spark;
   private final FileSystem fs;
   private final Path dir;
   private final Path displayDir;
-  private final Map<String, Map<String, Object>> summaries = new LinkedHashMap<>();
-  private final Map<String, String> absent = new LinkedHashMap<>();
-  private final Map<String, Object> study;
+  private final StudyOutputs outputs;
+  private final InfluenceView influence;
   private final StringBuilder html = new StringBuilder();
   private final Map<String, DataFile> data = new LinkedHashMap<>();
   private final Map<String, Integer> figureNumbers = new LinkedHashMap<>();
@@ -49,74 +55,77 @@ public final class ReportContext {
   public record Mark(int htmlLength, Set<String> dataNames) {}
 
   /**
-   * Reads the summaries of {@code parts} (a part without summary.json is noted as absent) and the
-   * study's own summary.json when there is one.
+   * Reads the study's results ({@link Results#read}): each part's summary, typed (a part without
+   * summary.json is noted as absent), and the study's own summary when there is one.
    *
    * @param dir the study folder, qualified
    * @param displayDir the folder as the page names it, qualified (the final name of a study still
    *     in its temporary folder)
    */
-  public ReportContext(SparkSession spark, FileSystem fs, Path dir, Path displayDir, List<String> parts)
-      throws IOException {
+  public ReportContext(SparkSession spark, FileSystem fs, Path dir, Path displayDir) {
     this.spark = spark;
     this.fs = fs;
     this.dir = dir;
     this.displayDir = displayDir;
-    for (String part : parts) {
-      if (exists(part + "/summary.json")) {
-        summaries.put(part, Json.read(readText(part + "/summary.json")));
-      } else if (exists(part)) {
-        absent.put(part, "the " + part + " folder has no summary.json (the part has not finished)");
-      } else {
-        absent.put(part, "this study has no " + part + " part");
-      }
-    }
-    study = exists("summary.json") ? Json.read(readText("summary.json")) : null;
+    this.outputs = Results.read(dir.toString(), spark.sparkContext().hadoopConfiguration());
+    this.influence = outputs.influence() == null ? null : new InfluenceView(outputs.influence());
   }
 
-  // ------------------------------------------------------------------ summaries
+  // ------------------------------------------------------------------ results
 
-  /** The present parts' summaries, by part, in the order the parts run. */
-  public Map<String, Map<String, Object>> summaries() {
-    return Collections.unmodifiableMap(summaries);
+  /** The present parts' results, by part, in the order the parts run. */
+  public Map<String, PartResult> parts() {
+    Map<String, PartResult> parts = new LinkedHashMap<>();
+    for (String part : Results.PARTS) {
+      PartResult r = switch (part) {
+        case "spectrum" -> outputs.spectrum();
+        case "sweep" -> outputs.sweep();
+        case "train" -> outputs.train();
+        case "influence" -> influence;
+        default -> null;
+      };
+      if (r != null) {
+        parts.put(part, r);
+      }
+    }
+    return Collections.unmodifiableMap(parts);
   }
 
   /** Why each missing part is missing, by part. */
   public Map<String, String> absent() {
-    return Collections.unmodifiableMap(absent);
+    return outputs.absent();
   }
 
-  /** spectrum/summary.json, or null. */
-  public Map<String, Object> spectrumSummary() {
-    return summaries.get("spectrum");
+  /** The spectrum part's result, or null. */
+  public SpectrumResult spectrum() {
+    return outputs.spectrum();
   }
 
-  /** sweep/summary.json, or null. */
-  public Map<String, Object> sweepSummary() {
-    return summaries.get("sweep");
+  /** The sweep part's result, or null. */
+  public SweepResult sweep() {
+    return outputs.sweep();
   }
 
-  /** train/summary.json, or null. */
-  public Map<String, Object> trainSummary() {
-    return summaries.get("train");
+  /** The train part's result, or null. */
+  public TrainResult train() {
+    return outputs.train();
   }
 
-  /** influence/summary.json, or null. */
-  public Map<String, Object> influenceSummary() {
-    return summaries.get("influence");
+  /** The influence part's result, or null. */
+  public InfluenceView influence() {
+    return influence;
   }
 
-  /** The study's own summary.json, or null (a study still running, or parts run one by one). */
-  public Map<String, Object> studySummary() {
-    return study;
+  /** The study's own result, or null (a study still running, or parts run one by one). */
+  public StudyResult study() {
+    return outputs.study();
   }
 
-  /** The first part's value of top-level key {@code key} (e.g. the dataset), or null. */
-  public String firstString(String key) {
-    for (Map<String, Object> s : summaries.values()) {
-      String v = str(s, key);
-      if (v != null) {
-        return v;
+  /** The first part's dataset, or null. */
+  public String dataset() {
+    for (PartResult r : parts().values()) {
+      if (r.dataset() != null) {
+        return r.dataset();
       }
     }
     return null;
@@ -124,10 +133,10 @@ public final class ReportContext {
 
   /** True when {@code part} is present; else writes a note saying why it is not and returns false. */
   public boolean requirePart(String part) {
-    if (summaries.containsKey(part)) {
+    if (outputs.has(part)) {
       return true;
     }
-    html.append(Html.note("Not available: " + absent.getOrDefault(part, "no " + part + " part") + "."));
+    html.append(Html.note("Not available: " + outputs.absent().getOrDefault(part, "no " + part + " part") + "."));
     return false;
   }
 
@@ -244,7 +253,7 @@ public final class ReportContext {
   // ------------------------------------------------------------------ models
 
   /** relu first, attn second, anything else after, in the given order. */
-  public static List<String> orderModels(Set<String> models) {
+  public static List<String> orderModels(Collection<String> models) {
     List<String> l = new ArrayList<>();
     for (String m : List.of("relu", "attn")) {
       if (models.contains(m)) {

@@ -3,21 +3,17 @@ package org.ntkstudy.report.sections;
 import static org.ntkstudy.report.page.Html.esc;
 import static org.ntkstudy.report.page.ReportContext.modelName;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.at;
-import static org.ntkstudy.report.page.ReportData.bool;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.cellLabel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.Interval;
 
 /** Section 7: approximation against vulnerability, the dual-implication table (influence part). */
 public final class DualSection implements ReportSection {
@@ -37,40 +33,28 @@ public final class DualSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    Map<String, Object> inf = ctx.influenceSummary();
-    Map<String, Object> dual = map(inf, "dual");
-    Map<String, Object> table = map(dual, "table");
-    if (table.isEmpty()) {
+    InfluenceView inf = ctx.influence();
+    if (inf.dualModels().isEmpty()) {
       out.append(Html.note("The influence summary has no dual-implication table."));
       return;
     }
-    List<String> models = orderModels(table.keySet());
+    List<String> models = orderModels(inf.dualModels());
     // Quantities in the first model's order, vulnerability flattened.
-    List<String> quantities = new ArrayList<>();
-    for (String model : models) {
-      for (Map.Entry<String, Object> e : map(table, model).entrySet()) {
-        if (e.getKey().equals("vulnerability")) {
-          for (String v : map(e.getValue()).keySet()) {
-            if (!quantities.contains("vulnerability." + v)) {
-              quantities.add("vulnerability." + v);
-            }
-          }
-        } else if (!quantities.contains(e.getKey())) {
-          quantities.add(e.getKey());
-        }
-      }
-    }
+    List<String> quantities = inf.dualQuantities();
     Csv csv = new Csv("quantity", "model", "mean", "lo", "hi", "seeds");
     List<List<String>> rows = new ArrayList<>();
     for (String q : quantities) {
       List<String> row = new ArrayList<>();
       row.add(esc(quantityName(q)));
       for (String model : models) {
-        Object v = q.startsWith("vulnerability.") ? at(table, model, "vulnerability", q.substring(14)) : at(table, model, q);
-        Iv iv = Iv.of(v);
-        csv.row(q, model, iv.mean(), iv.lo(), iv.hi(), iv.seeds());
+        // A network figure is an interval over seeds; a kernel-ridge figure one number (no interval, no seeds).
+        Interval iv = inf.dualInterval(model, q);
+        Double mean = iv != null ? iv.mean() : inf.dualNumber(model, q);
+        Double lo = iv == null ? null : iv.lo();
+        Double hi = iv == null ? null : iv.hi();
+        csv.row(q, model, mean, lo, hi, iv == null ? null : iv.seeds());
         boolean pct = q.contains("flip_rate") || q.contains("accuracy");
-        row.add(pct ? iv.pctHtml() : iv.html());
+        row.add(pct ? Fmt.intervalPctHtml(mean, lo, hi) : Fmt.intervalHtml(mean, lo, hi));
       }
       rows.add(row);
     }
@@ -84,12 +68,12 @@ public final class DualSection implements ReportSection {
     out.append(Html.table("num", head, rows));
     ctx.data("dual", "The dual-implication table (approximation vs vulnerability)", null, csv);
     ctx.tableData("dual");
-    Boolean ab = bool(dual, "attn_approximates_better");
-    Boolean am = bool(dual, "attn_more_malleable");
+    Boolean ab = inf.attnApproximatesBetter();
+    Boolean am = inf.attnMoreMalleable();
     out.append("<p>Attention approximates better: ").append(yesNo(ab)).append(" · attention more malleable: ")
         .append(yesNo(am)).append(" · both hold: ").append(yesNo(ab == null || am == null ? null : ab && am))
         .append("</p>\n");
-    String statement = str(dual, "statement");
+    String statement = inf.dualStatement();
     out.append("<p class=\"statement\">").append(esc(statement == null ? "No statement in the summary." : statement))
         .append("</p>\n");
   }

@@ -2,10 +2,6 @@ package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.ReportContext.modelName;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.list;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -21,9 +17,11 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ImageGrid;
+import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.ProvenanceRecord;
 
 /** Section 8: the top training examples' pixels before and after the attack, as image grids (influence part). */
 public final class ExamplesSection implements ReportSection {
@@ -46,17 +44,20 @@ public final class ExamplesSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    Map<String, Object> inf = ctx.influenceSummary();
+    InfluenceView inf = ctx.influence();
     String exDir = "influence/examples/";
     if (!ctx.exists(exDir)) {
       out.append(Html.note("The influence part wrote no examples/ folder."));
       return;
     }
     List<String> names = ctx.list(exDir);
-    List<String> models = new ArrayList<>(orderModels(map(inf, "malleability").keySet()));
+    List<String> models = new ArrayList<>(orderModels(inf.models()));
+    ProvenanceRecord provenance = inf.provenance();
     List<String> attacks = new ArrayList<>();
-    for (Object a : list(inf, "provenance", "config", "attacks")) {
-      attacks.add(String.valueOf(a));
+    if (provenance != null && provenance.option("attacks") instanceof List<?> configured) {
+      for (Object a : configured) {
+        attacks.add(String.valueOf(a));
+      }
     }
     Pattern p = Pattern.compile("([A-Za-z0-9]+)_([A-Za-z0-9]+)\\.csv");
     List<String[]> pairs = new ArrayList<>();
@@ -80,9 +81,10 @@ public final class ExamplesSection implements ReportSection {
       int c = Integer.compare(models.indexOf(a[0]), models.indexOf(b[0]));
       return c != 0 ? c : Integer.compare(attacks.indexOf(a[1]), attacks.indexOf(b[1]));
     });
-    Double eps = num(inf, "eps");
-    Double k = num(inf, "k");
-    String seed = str(inf, "provenance", "config", "seed");
+    Double eps = inf.eps();
+    Double k = inf.k();
+    Object seedOption = provenance == null ? null : provenance.option("seed");
+    String seed = seedOption == null ? null : String.valueOf(seedOption);
     out.append(Html.p("The top-k training examples by |I_i| of the first seed" + (seed == null ? "" : " (" + seed + ")")
         + ": the pixels before the attack, after it, and the change. Each tile gives the rank, the index in the "
         + "training subset, the index in the source file, the label, and the total influence I_i before → after."));

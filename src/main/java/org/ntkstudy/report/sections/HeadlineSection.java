@@ -1,12 +1,6 @@
 package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.Html.esc;
-import static org.ntkstudy.report.page.ReportData.at;
-import static org.ntkstudy.report.page.ReportData.list;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
-import static org.ntkstudy.report.sections.SectionSupport.kValues;
 import static org.ntkstudy.report.sections.SectionSupport.kappaDStatus;
 import static org.ntkstudy.report.sections.SectionSupport.settingName;
 
@@ -15,9 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ntkstudy.report.page.Fmt;
+import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.Fit;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.PartResult;
+import org.ntkstudy.results.ProvenanceRecord;
+import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.SweepResult;
+import org.ntkstudy.results.Thresholds;
 
 /** Section 1: the study's findings in a few lines, each read from the part that measured it. */
 public final class HeadlineSection implements ReportSection {
@@ -34,34 +35,34 @@ public final class HeadlineSection implements ReportSection {
   @Override
   public void write(ReportContext ctx) {
     StringBuilder out = ctx.html();
-    Map<String, Map<String, Object>> summaries = ctx.summaries();
+    Map<String, PartResult> parts = ctx.parts();
     Map<String, String> absent = ctx.absent();
     List<String> items = new ArrayList<>();
     // Dataset and sizes.
-    String dataset = ctx.firstString("dataset");
+    String dataset = ctx.dataset();
     StringBuilder ds = new StringBuilder("Dataset <b>").append(esc(dataset == null ? "unknown" : dataset))
         .append("</b>; training examples n per part: ");
     List<String> sizes = new ArrayList<>();
-    for (Map.Entry<String, Map<String, Object>> e : summaries.entrySet()) {
-      Double n = num(e.getValue(), "n");
-      String classes = str(e.getValue(), "provenance", "config", "classes");
-      sizes.add(esc(e.getKey()) + " " + Fmt.html(n) + (classes == null ? "" : " (classes " + esc(classes) + ")"));
+    for (Map.Entry<String, PartResult> e : parts.entrySet()) {
+      ProvenanceRecord p = e.getValue().provenance();
+      Object classes = p == null ? null : p.option("classes");
+      sizes.add(esc(e.getKey()) + " " + Fmt.html((double) e.getValue().n())
+          + (classes == null ? "" : " (classes " + esc(String.valueOf(classes)) + ")"));
     }
     ds.append(sizes.isEmpty() ? "—" : String.join(", ", sizes));
-    Double d = num(ctx.spectrumSummary(), "d");
-    if (d != null) {
-      ds.append("; d = ").append(Fmt.html(d)).append(" pixels");
+    SpectrumResult sp = ctx.spectrum();
+    if (sp != null) {
+      ds.append("; d = ").append(Fmt.html((double) sp.d())).append(" pixels");
     }
     ds.append('.');
     items.add(ds.toString());
 
     // κ amplification.
-    Map<String, Object> sp = ctx.spectrumSummary();
     if (sp != null) {
       List<Double> exps = new ArrayList<>();
       List<Integer> ks = new ArrayList<>();
-      for (int k : kValues(sp)) {
-        Double e = num(sp, "kappa_" + k + "_attn_exponent");
+      for (int k : sp.ks()) {
+        Double e = sp.attnExponent(k);
         if (e != null) {
           exps.add(e);
           ks.add(k);
@@ -79,36 +80,38 @@ public final class HeadlineSection implements ReportSection {
         }
         b.append(" over k = ").append(esc(joinInts(ks))).append(" (3 is exact cubing)");
         int k = ks.contains(10) ? 10 : ks.get(ks.size() - 1);
-        Double g = num(sp, "kappa_" + k + "_G");
-        Double a = num(sp, "kappa_" + k + "_attn");
+        Double g = sp.kappaK(k, "G");
+        Double a = sp.kappaK(k, "attn");
         b.append("; at k = ").append(k).append(": κ(G) = ").append(Fmt.html(g)).append(", κ(G)³ = ")
             .append(Fmt.html(g == null ? null : g * g * g)).append(", κ(X̃X̃ᵀ) = ").append(Fmt.html(a)).append('.');
       }
-      Double v1 = num(sp, "log10_m_star_v1");
-      Double v2 = num(sp, "log10_m_star_v2");
+      Double v1 = sp.log10MStarV1();
+      Double v2 = sp.log10MStarV2();
       b.append(" Theory widths for G: m*<sub>v1</sub> = ").append(Fmt.pow10Html(v1)).append(", m*<sub>v2</sub> = ")
-          .append(v2 == null ? "— (κ_d undefined: " + esc(kappaDStatus(sp)) + ")" : Fmt.pow10Html(v2)).append('.');
+          .append(v2 == null ? "— (κ_d undefined: " + esc(kappaDStatus(sp.kappaDStatus())) + ")" : Fmt.pow10Html(v2))
+          .append('.');
       items.add(b.toString());
     } else {
       items.add(esc("κ amplification: " + absent.get("spectrum") + "."));
     }
 
     // Width fits.
-    Map<String, Object> sw = ctx.sweepSummary();
+    SweepResult sw = ctx.sweep();
     if (sw != null) {
       StringBuilder b = new StringBuilder("Convergence of Θ<sub>m</sub> to H∞ (OLS of log e<sub>F</sub> on log m, widths ≥ ")
-          .append(Fmt.html(num(sw, "fit_min_width"))).append("): ");
+          .append(Fmt.html((double) sw.fitMinWidth())).append("): ");
       List<String> per = new ArrayList<>();
-      for (String model : map(sw, "fits").keySet()) {
-        Map<String, Object> f = map(sw, "fits", model, "e_F");
-        Double slope = num(f, "slope");
-        Double mHat = num(f, "m_hat");
-        Double lm = num(f, "log10_m_hat");
+      for (String model : sw.fits().keySet()) {
+        Fit f = sw.fit(model, "e_F");
+        Double slope = f == null ? null : f.slope();
+        Double mHat = f == null ? null : f.mHat();
+        Double lm = f == null ? null : f.log10MHat();
         String reach = mHat != null ? (lm != null && lm >= 6 ? Fmt.pow10Html(lm) : Fmt.html(mHat))
             : lm != null ? Fmt.pow10Html(lm) : "never (the fit does not fall)";
+        Thresholds t = sw.thresholdsOf(model);
         per.add("<b>" + esc(model) + "</b> e<sub>F</sub> ∝ m<sup>" + Fmt.html(slope) + "</sup> (± "
-            + Fmt.html(num(f, "slope_se")) + "), reaching ε = " + Fmt.html(num(sw, "eps")) + " at m̂ ≈ " + reach
-            + " vs theory m*<sub>v1</sub> = " + Fmt.pow10Html(num(sw, "thresholds", model, "log10_m_star_v1")));
+            + Fmt.html(f == null ? null : f.slopeSe()) + "), reaching ε = " + Fmt.html(sw.eps()) + " at m̂ ≈ " + reach
+            + " vs theory m*<sub>v1</sub> = " + Fmt.pow10Html(t == null ? null : t.log10MStarV1()));
       }
       b.append(per.isEmpty() ? "no fits." : String.join("; ", per) + ".");
       items.add(b.toString());
@@ -117,34 +120,36 @@ public final class HeadlineSection implements ReportSection {
     }
 
     // Flip-rate ratio.
-    Map<String, Object> inf = ctx.influenceSummary();
+    InfluenceView inf = ctx.influence();
     if (inf != null) {
-      String[] key = headlineRatioKey(inf);
+      InfluenceView.Cell key = headlineRatioCell(inf);
       if (key == null) {
         items.add("Malleability: no attn/relu ratio in the influence summary.");
       } else {
-        Iv r = Iv.of(at(inf, "ratio", key[0], key[1]));
-        Iv fa = Iv.of(at(inf, "malleability", "attn", key[0], key[1], "flip_rate"));
-        Iv fr = Iv.of(at(inf, "malleability", "relu", key[0], key[1], "flip_rate"));
-        StringBuilder b = new StringBuilder("Malleability (").append(esc(key[0].toUpperCase(Locale.ROOT)))
-            .append(", ").append(esc(key[1])).append(", ε = ").append(Fmt.html(num(inf, "eps"))).append("): flip rate attn ")
-            .append(fa.pctHtml()).append(" vs relu ").append(fr.pctHtml()).append("; attn/relu ratio ")
-            .append(r.html()).append(" (bootstrap 95% interval over seeds).");
-        List<String> paper = paperRatios(inf, key[0]);
+        InfluenceView.Ratio r = inf.ratio(key.attack(), key.intervention());
+        Interval fa = inf.flipRate("attn", key.attack(), key.intervention());
+        Interval fr = inf.flipRate("relu", key.attack(), key.intervention());
+        StringBuilder b = new StringBuilder("Malleability (").append(esc(key.attack().toUpperCase(Locale.ROOT)))
+            .append(", ").append(esc(key.intervention())).append(", ε = ").append(Fmt.html(inf.eps()))
+            .append("): flip rate attn ").append(Fmt.intervalPctHtml(fa)).append(" vs relu ")
+            .append(Fmt.intervalPctHtml(fr)).append("; attn/relu ratio ")
+            .append(Fmt.intervalHtml(r.mean(), r.lo(), r.hi()))
+            .append(" (bootstrap 95% interval over seeds).");
+        List<String> paper = paperRatios(inf, key.attack());
         if (!paper.isEmpty()) {
-          b.append(" <span class=\"paper\">As reported by the paper (").append(esc(key[0].toUpperCase(Locale.ROOT)))
+          b.append(" <span class=\"paper\">As reported by the paper (").append(esc(key.attack().toUpperCase(Locale.ROOT)))
               .append("): ").append(String.join(", ", paper)).append(".</span>");
         }
         items.add(b.toString());
       }
-      String statement = str(inf, "dual", "statement");
+      String statement = inf.dualStatement();
       if (statement != null) {
         items.add("Dual implication: <span class=\"statement\">" + esc(statement) + "</span>");
       }
     } else {
       items.add(esc("Malleability and the dual implication: " + absent.get("influence") + "."));
     }
-    List<String> present = new ArrayList<>(summaries.keySet());
+    List<String> present = new ArrayList<>(parts.keySet());
     items.add(esc("Parts present: " + (present.isEmpty() ? "none" : String.join(", ", present))
         + (absent.isEmpty() ? "." : "; missing: " + String.join(", ", absent.keySet()) + ".")));
     out.append("<div class=\"headline\"><ul>");
@@ -155,39 +160,36 @@ public final class HeadlineSection implements ReportSection {
   }
 
   /** PGD/transformed when present, else the first attack with a transformed ratio, else any. */
-  private static String[] headlineRatioKey(Map<String, Object> inf) {
-    Map<String, Object> ratio = map(inf, "ratio");
-    if (Iv.of(at(ratio, "pgd", "transformed")).present()) {
-      return new String[] {"pgd", "transformed"};
+  private static InfluenceView.Cell headlineRatioCell(InfluenceView inf) {
+    if (inf.ratio("pgd", "transformed").present()) {
+      return new InfluenceView.Cell("pgd", "transformed");
     }
-    for (String attack : ratio.keySet()) {
-      if (Iv.of(at(ratio, attack, "transformed")).present()) {
-        return new String[] {attack, "transformed"};
+    List<InfluenceView.Cell> cells = inf.ratioCells();
+    for (InfluenceView.Cell c : cells) {
+      if (inf.ratio(c.attack(), "transformed").present()) {
+        return new InfluenceView.Cell(c.attack(), "transformed");
       }
     }
-    for (String attack : ratio.keySet()) {
-      for (String iv : map(ratio, attack).keySet()) {
-        return new String[] {attack, iv};
-      }
-    }
-    return null;
+    return cells.isEmpty() ? null : cells.get(0);
   }
 
   /** The paper's attn/relu ratio of one attack in each of its settings, computed from its flip rates. */
-  private static List<String> paperRatios(Map<String, Object> inf, String attack) {
-    Map<String, Object> paper = map(inf, "paper_flip_rates");
-    List<?> attacks = list(paper, "attacks");
-    int a = attacks.indexOf(attack);
+  private static List<String> paperRatios(InfluenceView inf, String attack) {
     List<String> outList = new ArrayList<>();
+    InfluenceView.PaperFlipRates paper = inf.paperFlipRates();
+    if (paper == null) {
+      return outList;
+    }
+    int a = paper.attacks().indexOf(attack);
     if (a < 0) {
       return outList;
     }
-    for (String setting : paper.keySet()) {
-      List<?> attn = list(paper, setting, "attn");
-      List<?> relu = list(paper, setting, "relu");
+    for (String setting : paper.settings().keySet()) {
+      List<Double> attn = paper.rates(setting, "attn");
+      List<Double> relu = paper.rates(setting, "relu");
       if (attn.size() > a && relu.size() > a) {
-        Double x = num(attn.get(a));
-        Double y = num(relu.get(a));
+        Double x = attn.get(a);
+        Double y = relu.get(a);
         if (x != null && y != null && y > 0) {
           outList.add(Fmt.percentValue(x) + " vs " + Fmt.percentValue(y) + " = " + Fmt.html(x / y) + "× ("
               + esc(settingName(setting)) + ")");

@@ -2,9 +2,6 @@ package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.Html.esc;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.d;
 
 import java.awt.Color;
@@ -25,9 +22,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
 
 /** Section 9: transductive and retraining leave-one-out influence against the closed forms (influence part). */
@@ -48,23 +45,21 @@ public final class LooSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    Map<String, Object> inf = ctx.influenceSummary();
-    Map<String, Object> trans = map(inf, "transductive");
-    Map<String, Object> retrain = map(inf, "retrain_loo");
-    if (trans.isEmpty() && retrain.isEmpty()) {
+    InfluenceView inf = ctx.influence();
+    if (!inf.hasTransductive() && !inf.hasRetrainLoo()) {
       out.append(Html.note("Neither the transductive LOO nor the retraining LOO was run (the influence part runs them "
           + "only for small n unless asked: --transductive, --retrain-loo)."));
       return;
     }
     out.append("<h3>Transductive LOO (attn): example i also removed from the attention context</h3>\n");
-    if (trans.isEmpty()) {
+    if (!inf.hasTransductive()) {
       out.append(Html.note("Not run in this study."));
     } else {
-      String def = str(trans, "definition");
+      String def = inf.transductiveDefinition();
       if (def != null) {
         out.append(Html.p(def + "."));
       }
-      out.append(looTable(List.of(List.of("attn", "")), List.of(trans)));
+      out.append(looTable(List.of("attn"), List.of(inf.transductive())));
       scatter(ctx, "transductive", "influence/transductive.parquet", "influence_fixed_kernel", "influence_transductive",
           "Transductive vs fixed-kernel leave-one-out influence (attn)",
           "fixed-kernel closed form I_i (Σ over test points, margin units)",
@@ -73,22 +68,20 @@ public final class LooSection implements ReportSection {
               + "influence, because removing x_i also changes the context C and every attended feature x̃.");
     }
     out.append("<h3>Retraining LOO: the network retrained without example i against the NTK closed form</h3>\n");
-    if (retrain.isEmpty()) {
+    if (!inf.hasRetrainLoo()) {
       out.append(Html.note("Not run in this study (automatic only for n ≤ 100; --retrain-loo on)."));
     } else {
-      String def = str(retrain, "definition");
+      String def = inf.retrainLooDefinition();
       if (def != null) {
         out.append(Html.p(def + "."));
       }
-      List<List<String>> keys = new ArrayList<>();
-      List<Map<String, Object>> maps = new ArrayList<>();
-      for (String model : orderModels(retrain.keySet())) {
-        if (retrain.get(model) instanceof Map) {
-          keys.add(List.of(model, ""));
-          maps.add(map(retrain, model));
-        }
+      Map<String, InfluenceView.Loo> byModel = inf.retrainLoo();
+      List<String> models = orderModels(byModel.keySet());
+      List<InfluenceView.Loo> loos = new ArrayList<>();
+      for (String model : models) {
+        loos.add(byModel.get(model));
       }
-      out.append(looTable(keys, maps));
+      out.append(looTable(models, loos));
       scatter(ctx, "retrain_loo", "influence/retrain_loo.parquet", "influence_closed_form", "influence_retrained",
           "Retrained-network vs closed-form NTK leave-one-out influence",
           "closed-form NTK I_i (Θ_T of the full-data network, margin units)",
@@ -98,18 +91,18 @@ public final class LooSection implements ReportSection {
     }
   }
 
-  private static String looTable(List<List<String>> keys, List<Map<String, Object>> maps) {
+  private static String looTable(List<String> models, List<InfluenceView.Loo> loos) {
     List<List<String>> rows = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      Map<String, Object> m = maps.get(i);
-      String model = keys.get(i).get(0);
-      rows.add(List.of(esc(model + " · mean over seeds"), Iv.of(m.get("pearson")).html(), Fmt.NONE,
-          Iv.of(m.get("sign_agreement")).pctHtml(), Fmt.NONE, Fmt.NONE, Fmt.NONE));
-      for (Map.Entry<String, Object> s : map(m, "seeds").entrySet()) {
-        Map<String, Object> v = map(s.getValue());
-        rows.add(List.of(esc(model + " · seed " + s.getKey()), Fmt.html(num(v, "pearson")), Fmt.html(num(v, "spearman")),
-            Fmt.pct(num(v, "sign_agreement")), Fmt.html(num(v, "topk_overlap")), Fmt.html(num(v, "max_abs_difference")),
-            Fmt.html(num(v, "max_abs_difference_relative"))));
+    for (int i = 0; i < models.size(); i++) {
+      InfluenceView.Loo m = loos.get(i);
+      String model = models.get(i);
+      rows.add(List.of(esc(model + " · mean over seeds"), Fmt.intervalHtml(m.pearson()), Fmt.NONE,
+          Fmt.intervalPctHtml(m.signAgreement()), Fmt.NONE, Fmt.NONE, Fmt.NONE));
+      for (Map.Entry<String, InfluenceView.LooSeed> s : m.seeds().entrySet()) {
+        InfluenceView.LooSeed v = s.getValue();
+        rows.add(List.of(esc(model + " · seed " + s.getKey()), Fmt.html(v.pearson()), Fmt.html(v.spearman()),
+            Fmt.pct(v.signAgreement()), Fmt.html(v.topkOverlap()), Fmt.html(v.maxAbsDifference()),
+            Fmt.html(v.maxAbsDifferenceRelative())));
       }
     }
     return Html.table("num", List.of("model · seed", "Pearson r", "Spearman ρ", "sign agreement", "top-k overlap",

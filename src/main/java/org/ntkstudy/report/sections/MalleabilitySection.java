@@ -3,19 +3,19 @@ package org.ntkstudy.report.sections;
 import static org.ntkstudy.report.page.Html.esc;
 import static org.ntkstudy.report.page.ReportContext.modelName;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.at;
-import static org.ntkstudy.report.page.ReportData.list;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.cellLabel;
+import static org.ntkstudy.report.sections.SectionSupport.hi;
+import static org.ntkstudy.report.sections.SectionSupport.lo;
+import static org.ntkstudy.report.sections.SectionSupport.mean;
+import static org.ntkstudy.report.sections.SectionSupport.present;
+import static org.ntkstudy.report.sections.SectionSupport.seeds;
 import static org.ntkstudy.report.sections.SectionSupport.settingName;
 
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Function;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -25,10 +25,11 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
+import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.Interval;
 
 /** Section 6: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
 public final class MalleabilitySection implements ReportSection {
@@ -48,17 +49,14 @@ public final class MalleabilitySection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    Map<String, Object> inf = ctx.influenceSummary();
-    Map<String, Object> mall = map(inf, "malleability");
-    List<String> models = orderModels(mall.keySet());
+    InfluenceView inf = ctx.influence();
+    List<String> models = orderModels(inf.models());
     // Cells in the summary's order: (attack, intervention).
     List<String[]> cells = new ArrayList<>();
     for (String model : models) {
-      for (Map.Entry<String, Object> a : map(mall, model).entrySet()) {
-        for (String iv : map(a.getValue()).keySet()) {
-          if (cells.stream().noneMatch(c -> c[0].equals(a.getKey()) && c[1].equals(iv))) {
-            cells.add(new String[] {a.getKey(), iv});
-          }
+      for (InfluenceView.Cell cell : inf.cells(model)) {
+        if (cells.stream().noneMatch(c -> c[0].equals(cell.attack()) && c[1].equals(cell.intervention()))) {
+          cells.add(new String[] {cell.attack(), cell.intervention()});
         }
       }
     }
@@ -66,29 +64,31 @@ public final class MalleabilitySection implements ReportSection {
       out.append(Html.note("The influence summary has no malleability cells."));
       return;
     }
-    out.append(Html.p("k = " + Fmt.num(num(inf, "k")) + " top training examples (τ = " + Fmt.num(num(inf, "tau"))
-        + ", n = " + Fmt.num(num(inf, "n")) + "), attack radius ε = " + Fmt.num(num(inf, "eps")) + " in pixels, kernel "
-        + str(inf, "kernel") + ", influence target " + str(inf, "influence_target") + ", λ_ridge = "
-        + Fmt.num(num(inf, "lambda")) + (str(inf, "factorisation") == null ? "" : "; K + λI factorised by "
-        + str(inf, "factorisation")) + "."));
+    out.append(Html.p("k = " + Fmt.num(inf.k()) + " top training examples (τ = " + Fmt.num(inf.tau())
+        + ", n = " + Fmt.num((double) inf.n()) + "), attack radius ε = " + Fmt.num(inf.eps()) + " in pixels, kernel "
+        + inf.kernel() + ", influence target " + inf.influenceTarget() + ", λ_ridge = "
+        + Fmt.num(inf.lambda()) + (inf.factorisation() == null ? "" : "; K + λI factorised by "
+        + inf.factorisation()) + "."));
     Csv csv = new Csv("model", "attack", "intervention", "flip_rate_pct", "flip_rate_lo_pct", "flip_rate_hi_pct",
         "control_random_pct", "control_random_lo_pct", "control_random_hi_pct", "control_noise_floor_pct",
         "control_noise_floor_lo_pct", "control_noise_floor_hi_pct", "seeds");
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     Charts.WhiskerBarRenderer r = new Charts.WhiskerBarRenderer();
-    String[][] kinds = {{"flip_rate", "flip rate"}, {"control_random", "control: random ±ε signs"},
-        {"control_noise_floor", "control: noise floor (other seed, no attack)"}};
+    String[] kinds = {"flip rate", "control: random ±ε signs", "control: noise floor (other seed, no attack)"};
+    List<Function<InfluenceView.Malleability, Interval>> kindFigures = List.of(InfluenceView.Malleability::flipRate,
+        InfluenceView.Malleability::controlRandom, InfluenceView.Malleability::controlNoiseFloor);
     double top = 0;
     double topMean = 0;
     int row = 0;
     for (String model : models) {
       for (int k = 0; k < kinds.length; k++) {
-        String series = model + " " + kinds[k][1];
+        String series = model + " " + kinds[k];
         for (int c = 0; c < cells.size(); c++) {
-          Iv iv = Iv.of(at(mall, model, cells.get(c)[0], cells.get(c)[1], kinds[k][0]));
+          InfluenceView.Malleability m = inf.malleability(model, cells.get(c)[0], cells.get(c)[1]);
+          Interval iv = m == null ? null : kindFigures.get(k).apply(m);
           String cat = cellLabel(cells.get(c));
-          ds.addValue(iv.mean() == null ? null : 100 * iv.mean(), series, cat);
-          if (iv.present()) {
+          ds.addValue(mean(iv) == null ? null : 100 * iv.mean(), series, cat);
+          if (present(iv)) {
             r.interval(row, c, iv.lo() == null ? null : 100 * iv.lo(), iv.hi() == null ? null : 100 * iv.hi());
             top = Math.max(top, 100 * iv.mean());
             topMean = Math.max(topMean, 100 * iv.mean());
@@ -102,12 +102,12 @@ public final class MalleabilitySection implements ReportSection {
         row++;
       }
       for (String[] cell : cells) {
-        Map<String, Object> m = map(mall, model, cell[0], cell[1]);
-        Iv f = Iv.of(m.get("flip_rate"));
-        Iv cr = Iv.of(m.get("control_random"));
-        Iv cn = Iv.of(m.get("control_noise_floor"));
-        csv.row(model, cell[0], cell[1], p100(f.mean()), p100(f.lo()), p100(f.hi()), p100(cr.mean()), p100(cr.lo()),
-            p100(cr.hi()), p100(cn.mean()), p100(cn.lo()), p100(cn.hi()), f.seeds());
+        InfluenceView.Malleability m = inf.malleability(model, cell[0], cell[1]);
+        Interval f = m == null ? null : m.flipRate();
+        Interval cr = m == null ? null : m.controlRandom();
+        Interval cn = m == null ? null : m.controlNoiseFloor();
+        csv.row(model, cell[0], cell[1], p100(mean(f)), p100(lo(f)), p100(hi(f)), p100(mean(cr)), p100(lo(cr)),
+            p100(hi(cr)), p100(mean(cn)), p100(lo(cn)), p100(hi(cn)), seeds(f));
       }
     }
     CategoryAxis x = new CategoryAxis("attack · intervention");
@@ -131,14 +131,14 @@ public final class MalleabilitySection implements ReportSection {
     List<List<String>> rows = new ArrayList<>();
     for (String model : models) {
       for (String[] cell : cells) {
-        Map<String, Object> m = map(mall, model, cell[0], cell[1]);
-        if (m.isEmpty()) {
+        InfluenceView.Malleability m = inf.malleability(model, cell[0], cell[1]);
+        if (m == null) {
           continue;
         }
-        rows.add(List.of(esc(model + " · " + cellLabel(cell)), Iv.of(m.get("flip_rate")).pctHtml(),
-            Iv.of(m.get("spearman")).html(), Iv.of(m.get("topk_overlap")).html(),
-            Iv.of(m.get("control_random")).pctHtml(), Iv.of(m.get("control_noise_floor")).pctHtml(),
-            Fmt.html(Iv.of(m.get("flip_rate")).seeds() == null ? null : (double) Iv.of(m.get("flip_rate")).seeds())));
+        rows.add(List.of(esc(model + " · " + cellLabel(cell)), Fmt.intervalPctHtml(m.flipRate()),
+            Fmt.intervalHtml(m.spearman()), Fmt.intervalHtml(m.topkOverlap()),
+            Fmt.intervalPctHtml(m.controlRandom()), Fmt.intervalPctHtml(m.controlNoiseFloor()),
+            Fmt.html(m.flipRate() == null ? null : (double) m.flipRate().seeds())));
       }
     }
     out.append("<h3>Malleability figures (mean [95% interval] over seeds)</h3>\n");
@@ -146,25 +146,21 @@ public final class MalleabilitySection implements ReportSection {
         "top-k overlap", "control: random signs", "control: noise floor", "seeds"), rows));
 
     // Paper comparison.
-    Map<String, Object> paper = map(inf, "paper_flip_rates");
-    List<?> attacks = list(paper, "attacks");
-    if (!paper.isEmpty() && !attacks.isEmpty()) {
+    InfluenceView.PaperFlipRates paper = inf.paperFlipRates();
+    List<String> attacks = paper == null ? List.of() : paper.attacks();
+    if (paper != null && !attacks.isEmpty()) {
       out.append("<h3>Flip rates: ours beside the paper's (<span class=\"paper\">as reported by the paper</span>, "
           + "percent)</h3>\n");
       List<String> head = new ArrayList<>(List.of("source · setting · model"));
-      for (Object a : attacks) {
-        head.add(String.valueOf(a).toUpperCase(Locale.ROOT));
+      for (String a : attacks) {
+        head.add(a.toUpperCase(Locale.ROOT));
       }
-      head.add("attn/relu (" + String.valueOf(attacks.get(Math.min(1, attacks.size() - 1))).toUpperCase(Locale.ROOT)
-          + ")");
+      head.add("attn/relu (" + attacks.get(Math.min(1, attacks.size() - 1)).toUpperCase(Locale.ROOT) + ")");
       List<List<String>> prow = new ArrayList<>();
       int ratioCol = Math.min(1, attacks.size() - 1);
-      for (String setting : paper.keySet()) {
-        if (!(paper.get(setting) instanceof Map)) {
-          continue;
-        }
+      for (String setting : paper.settings().keySet()) {
         for (String model : List.of("relu", "attn")) {
-          List<?> v = list(paper, setting, model);
+          List<Double> v = paper.rates(setting, model);
           if (v.isEmpty()) {
             continue;
           }
@@ -172,14 +168,14 @@ public final class MalleabilitySection implements ReportSection {
           cellsRow.add("<span class=\"paper\">" + esc("paper (as reported) · " + settingName(setting) + " · "
               + modelName(model)) + "</span>");
           for (int a = 0; a < attacks.size(); a++) {
-            cellsRow.add("<span class=\"paper\">" + (a < v.size() ? Fmt.percentValue(num(v.get(a))) : Fmt.NONE)
+            cellsRow.add("<span class=\"paper\">" + (a < v.size() ? Fmt.percentValue(v.get(a)) : Fmt.NONE)
                 + "</span>");
           }
           String ratio = Fmt.NONE;
           if (model.equals("attn")) {
-            List<?> relu = list(paper, setting, "relu");
-            Double x1 = ratioCol < v.size() ? num(v.get(ratioCol)) : null;
-            Double x2 = ratioCol < relu.size() ? num(relu.get(ratioCol)) : null;
+            List<Double> relu = paper.rates(setting, "relu");
+            Double x1 = ratioCol < v.size() ? v.get(ratioCol) : null;
+            Double x2 = ratioCol < relu.size() ? relu.get(ratioCol) : null;
             ratio = x1 == null || x2 == null || x2 == 0 ? Fmt.NONE : Fmt.html(x1 / x2) + "×";
           }
           cellsRow.add("<span class=\"paper\">" + ratio + "</span>");
@@ -188,23 +184,22 @@ public final class MalleabilitySection implements ReportSection {
       }
       for (String model : models) {
         List<String> cellsRow = new ArrayList<>();
-        cellsRow.add(esc("this study · " + ctx.firstString("dataset") + " · " + modelName(model) + " (transformed)"));
-        for (Object a : attacks) {
-          cellsRow.add(Iv.of(at(mall, model, String.valueOf(a), "transformed", "flip_rate")).pctHtml());
+        cellsRow.add(esc("this study · " + ctx.dataset() + " · " + modelName(model) + " (transformed)"));
+        for (String a : attacks) {
+          cellsRow.add(Fmt.intervalPctHtml(inf.flipRate(model, a, "transformed")));
         }
-        cellsRow.add(model.equals("attn") ? Iv.of(at(inf, "ratio", String.valueOf(attacks.get(ratioCol)),
-            "transformed")).html() : Fmt.NONE);
+        cellsRow.add(model.equals("attn") ? ratioHtml(inf.ratio(attacks.get(ratioCol), "transformed")) : Fmt.NONE);
         prow.add(cellsRow);
       }
       out.append(Html.table("num", head, prow));
-      out.append("<p><small>").append(esc("Paper figures: " + (str(paper, "source") == null ? "arXiv 2603.13085"
-          : str(paper, "source")) + ". They are the paper's, read from the influence summary, not recomputed here."))
+      out.append("<p><small>").append(esc("Paper figures: " + (paper.source() == null ? "arXiv 2603.13085"
+          : paper.source()) + ". They are the paper's, read from the influence summary, not recomputed here."))
           .append("</small></p>\n");
     }
 
     // Ratio.
-    Map<String, Object> ratio = map(inf, "ratio");
-    if (!ratio.isEmpty()) {
+    List<InfluenceView.Cell> ratioCells = inf.ratioCells();
+    if (!ratioCells.isEmpty()) {
       Csv rc = new Csv("attack", "intervention", "mean", "lo", "hi", "seeds_attn", "seeds_relu");
       DefaultCategoryDataset rds = new DefaultCategoryDataset();
       Charts.WhiskerBarRenderer rr = new Charts.WhiskerBarRenderer();
@@ -212,20 +207,17 @@ public final class MalleabilitySection implements ReportSection {
       List<List<String>> rrows = new ArrayList<>();
       int c = 0;
       double rTop = 1.2;
-      for (String attack : ratio.keySet()) {
-        for (String iv : map(ratio, attack).keySet()) {
-          Map<String, Object> m = map(ratio, attack, iv);
-          Iv v = Iv.of(m);
-          rc.row(attack, iv, v.mean(), v.lo(), v.hi(), num(m, "seeds_attn"), num(m, "seeds_relu"));
-          String cat = cellLabel(new String[] {attack, iv});
-          rds.addValue(v.mean(), "attn / relu flip-rate ratio", cat);
-          rr.interval(0, c, v.lo(), v.hi());
-          if (v.present()) {
-            rTop = Math.max(rTop, v.hi() == null ? v.mean() : v.hi());
-          }
-          c++;
-          rrows.add(List.of(esc(cat), v.html(), Fmt.html(num(m, "seeds_attn")), Fmt.html(num(m, "seeds_relu"))));
+      for (InfluenceView.Cell cell : ratioCells) {
+        InfluenceView.Ratio v = inf.ratio(cell.attack(), cell.intervention());
+        rc.row(cell.attack(), cell.intervention(), v.mean(), v.lo(), v.hi(), v.seedsAttn(), v.seedsRelu());
+        String cat = cellLabel(new String[] {cell.attack(), cell.intervention()});
+        rds.addValue(v.mean(), "attn / relu flip-rate ratio", cat);
+        rr.interval(0, c, v.lo(), v.hi());
+        if (v.present()) {
+          rTop = Math.max(rTop, v.hi() == null ? v.mean() : v.hi());
         }
+        c++;
+        rrows.add(List.of(esc(cat), ratioHtml(v), Fmt.html(v.seedsAttn()), Fmt.html(v.seedsRelu())));
       }
       rr.setSeriesPaint(0, Charts.PURPLE);
       CategoryAxis rx = new CategoryAxis("attack · intervention");
@@ -247,6 +239,10 @@ public final class MalleabilitySection implements ReportSection {
       out.append(Html.table("num", List.of("attack · intervention", "ratio [bootstrap 95% interval]", "seeds attn",
           "seeds relu"), rrows));
     }
+  }
+
+  private static String ratioHtml(InfluenceView.Ratio r) {
+    return Fmt.intervalHtml(r.mean(), r.lo(), r.hi());
   }
 
   private static Double p100(Double v) {

@@ -1,19 +1,22 @@
 package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.Html.esc;
-import static org.ntkstudy.report.page.ReportData.at;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.ntkstudy.io.Json;
+import org.ntkstudy.report.StudyReport;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportSection;
-import org.ntkstudy.report.StudyReport;
+import org.ntkstudy.results.PartResult;
+import org.ntkstudy.results.PartStatus;
+import org.ntkstudy.results.ProvenanceRecord;
+import org.ntkstudy.results.StudyResult;
 
 /** Section 10: each part's status, run time, code and machine, and full configuration. */
 public final class ProvenanceSection implements ReportSection {
@@ -30,63 +33,80 @@ public final class ProvenanceSection implements ReportSection {
   @Override
   public void write(ReportContext ctx) {
     StringBuilder out = ctx.html();
-    Map<String, Map<String, Object>> summaries = ctx.summaries();
+    Map<String, PartResult> results = ctx.parts();
     Map<String, String> absent = ctx.absent();
-    Map<String, Object> study = ctx.studySummary();
+    StudyResult study = ctx.study();
     List<List<String>> parts = new ArrayList<>();
     for (String part : StudyReport.PARTS) {
-      Map<String, Object> s = summaries.get(part);
+      PartResult s = results.get(part);
       String status = s != null ? "present" : absent.getOrDefault(part, "missing");
-      Object studyStatus = at(study, "parts", part, "status");
-      parts.add(List.of(esc(part), esc(status), esc(studyStatus == null ? Fmt.NONE : String.valueOf(studyStatus)),
-          Fmt.html(num(s, "total_s") != null ? num(s, "total_s") : num(s, "timings", "total_s"))));
+      PartStatus studyStatus = study == null || study.parts() == null ? null : study.part(part);
+      String studyStatusText = studyStatus == null ? null : studyStatus.status();
+      parts.add(List.of(esc(part), esc(status), esc(studyStatusText == null ? Fmt.NONE : studyStatusText),
+          Fmt.html(s == null ? null : s.totalS())));
     }
     out.append("<h3>Parts</h3>\n");
     out.append(Html.table(null, List.of("part", "in this folder", "study status", "run time (s)"), parts));
     if (study != null) {
       out.append("<h3>Study</h3>\n");
-      out.append(kv(ctx, map(study, "settings").isEmpty() ? Map.of() : map(study, "settings")));
-      out.append(provenanceTable(List.of("study"), List.of(map(study, "provenance"))));
+      out.append(kv(ctx, study.settings() == null ? Map.of() : study.settings()));
+      out.append(provenanceTable(List.of("study"), Collections.singletonList(study.provenance())));
     } else {
       out.append(Html.note("No study-level summary.json (yet): the study may still be running, or the parts were run "
           + "one by one."));
     }
-    if (summaries.isEmpty()) {
+    if (results.isEmpty()) {
       return;
     }
     out.append("<h3>Each part's provenance</h3>\n");
-    List<String> names = new ArrayList<>(summaries.keySet());
-    List<Map<String, Object>> provs = new ArrayList<>();
+    List<String> names = new ArrayList<>(results.keySet());
+    List<ProvenanceRecord> provs = new ArrayList<>();
     for (String n : names) {
-      provs.add(map(summaries.get(n), "provenance"));
+      provs.add(results.get(n).provenance());
     }
     out.append(provenanceTable(names, provs));
-    for (String n : names) {
-      Map<String, Object> config = map(summaries.get(n), "provenance", "config");
-      out.append("<details><summary>").append(esc(n + ": full configuration (" + config.size() + " options)"))
+    for (int i = 0; i < names.size(); i++) {
+      ProvenanceRecord p = provs.get(i);
+      Map<String, Object> config = p == null || p.config() == null ? Map.of() : p.config();
+      out.append("<details><summary>").append(esc(names.get(i) + ": full configuration (" + config.size() + " options)"))
           .append("</summary>").append(kv(ctx, config)).append("</details>\n");
     }
   }
 
-  private static String provenanceTable(List<String> names, List<Map<String, Object>> provs) {
-    String[][] fields = {{"git_commit", "git commit"}, {"created", "created"}, {"spark_version", "Spark"},
-        {"spark_master", "Spark master"}, {"default_parallelism", "default parallelism"},
-        {"java_version", "Java"}, {"java_vendor", "Java vendor"}, {"blas", "BLAS"}, {"lapack", "LAPACK"},
-        {"blas_library", "BLAS library"}, {"openblas", "OpenBLAS build and core"},
-        {"openblas_num_threads", "OPENBLAS_NUM_THREADS"}, {"openblas_coretype_env", "OPENBLAS_CORETYPE"},
-        {"driver_heap_max_mb", "driver heap limit (MB)"}, {"driver_heap_pools_peak_sum_mb", "driver heap peak ≤ (MB)"},
-        {"seed", "seed"}};
+  /** A row of the provenance table: its label and how to read it from a record. */
+  private record Field(String label, Function<ProvenanceRecord, Object> value) {}
+
+  private static final List<Field> FIELDS = List.of(
+      new Field("git commit", ProvenanceRecord::gitCommit),
+      new Field("created", ProvenanceRecord::created),
+      new Field("Spark", ProvenanceRecord::sparkVersion),
+      new Field("Spark master", ProvenanceRecord::sparkMaster),
+      new Field("default parallelism", ProvenanceRecord::defaultParallelism),
+      new Field("Java", ProvenanceRecord::javaVersion),
+      new Field("Java vendor", ProvenanceRecord::javaVendor),
+      new Field("BLAS", ProvenanceRecord::blas),
+      new Field("LAPACK", ProvenanceRecord::lapack),
+      new Field("BLAS library", ProvenanceRecord::blasLibrary),
+      new Field("OpenBLAS build and core", ProvenanceRecord::openblas),
+      new Field("OPENBLAS_NUM_THREADS", ProvenanceRecord::openblasNumThreads),
+      new Field("OPENBLAS_CORETYPE", ProvenanceRecord::openblasCoretypeEnv),
+      new Field("driver heap limit (MB)", ProvenanceRecord::driverHeapMaxMb),
+      new Field("driver heap peak ≤ (MB)", ProvenanceRecord::driverHeapPoolsPeakSumMb),
+      new Field("seed", ProvenanceRecord::seed));
+
+  private static String provenanceTable(List<String> names, List<ProvenanceRecord> provs) {
     List<List<String>> rows = new ArrayList<>();
-    for (String[] f : fields) {
+    for (Field f : FIELDS) {
       List<String> row = new ArrayList<>();
-      row.add(esc(f[1]));
+      row.add(esc(f.label()));
       boolean any = false;
-      for (Map<String, Object> p : provs) {
-        Object v = p.get(f[0]);
+      for (ProvenanceRecord p : provs) {
+        Object v = p == null ? null : f.value().apply(p);
         any |= v != null;
         row.add("<span class=\"text\">" + esc(v == null ? Fmt.NONE : String.valueOf(v)) + "</span>");
       }
-      if (any || f[0].equals("git_commit")) {
+      // The git commit's row always shows, even when no part recorded one.
+      if (any || f == FIELDS.get(0)) {
         rows.add(row);
       }
     }

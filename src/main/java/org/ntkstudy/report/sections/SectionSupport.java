@@ -1,22 +1,16 @@
 package org.ntkstudy.report.sections;
 
-import static org.ntkstudy.report.page.ReportData.str;
-
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
+import org.ntkstudy.results.Interval;
 
-/** Helpers shared by several sections: plotted indices, summary keys read alike, marker shapes, labels. */
+/** Helpers shared by several sections: plotted indices, intervals' CSV cells, definitions, marker shapes, labels. */
 final class SectionSupport {
   /** Points drawn per spectrum line at most (log-spaced indices beyond). */
   static final int MAX_PLOT_POINTS = 1500;
@@ -45,38 +39,40 @@ final class SectionSupport {
     return r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue();
   }
 
-  static List<Integer> kValues(Map<String, Object> sp) {
-    TreeSet<Integer> ks = new TreeSet<>();
-    Pattern p = Pattern.compile("kappa_(\\d+)_G");
-    for (String key : sp.keySet()) {
-      Matcher m = p.matcher(key);
-      if (m.matches()) {
-        ks.add(Integer.parseInt(m.group(1)));
-      }
-    }
-    return new ArrayList<>(ks);
+  /** κ_d's status as the page says it ("rank deficient"), "undefined" when the summary has none. */
+  static String kappaDStatus(String status) {
+    return status == null ? "undefined" : status.replace('_', ' ');
   }
 
-  static String kappaDStatus(Map<String, Object> sp) {
-    String s = str(sp, "kappa_d_status");
-    return s == null ? "undefined" : s.replace('_', ' ');
-  }
-
-  static String definition(Map<String, Object> defs, String key) {
-    Object d = defs.get(key);
+  static String definition(Map<String, String> defs, String key) {
+    String d = defs == null ? null : defs.get(key);
     // The summaries' definitions say "null" for a figure that does not exist; the report says "undefined".
-    return d == null ? "" : String.valueOf(d).replaceAll("\\bnull\\b", "undefined");
+    return d == null ? "" : d.replaceAll("\\bnull\\b", "undefined");
   }
 
-  static List<String> sortedWidthKeys(Set<String> keys) {
-    List<String> l = new ArrayList<>();
-    for (String k : keys) {
-      if (k.matches("\\d+")) {
-        l.add(k);
-      }
-    }
-    l.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
-    return l;
+  /** An interval's mean for a CSV cell (null when the interval is). */
+  static Double mean(Interval iv) {
+    return iv == null ? null : iv.mean();
+  }
+
+  /** An interval's lower end for a CSV cell (null when the interval is). */
+  static Double lo(Interval iv) {
+    return iv == null ? null : iv.lo();
+  }
+
+  /** An interval's upper end for a CSV cell (null when the interval is). */
+  static Double hi(Interval iv) {
+    return iv == null ? null : iv.hi();
+  }
+
+  /** An interval's seeds for a CSV cell (null when the interval is). */
+  static Integer seeds(Interval iv) {
+    return iv == null ? null : iv.seeds();
+  }
+
+  /** Whether an interval exists and has a mean. */
+  static boolean present(Interval iv) {
+    return iv != null && iv.present();
   }
 
   static Shape markerShape(int i) {

@@ -1,12 +1,8 @@
 package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.Html.esc;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
 import static org.ntkstudy.report.sections.SectionSupport.MAX_PLOT_POINTS;
 import static org.ntkstudy.report.sections.SectionSupport.definition;
-import static org.ntkstudy.report.sections.SectionSupport.kValues;
 import static org.ntkstudy.report.sections.SectionSupport.kappaDStatus;
 import static org.ntkstudy.report.sections.SectionSupport.plotIndices;
 
@@ -33,6 +29,7 @@ import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.SpectrumResult;
 
 /** Section 2: the spectra of G, G³ and X̃X̃ᵀ, κ_k at matched k, and the global condition numbers (spectrum part). */
 public final class SpectrumSection implements ReportSection {
@@ -52,7 +49,7 @@ public final class SpectrumSection implements ReportSection {
     if (!ctx.requirePart("spectrum")) {
       return;
     }
-    Map<String, Object> sp = ctx.spectrumSummary();
+    SpectrumResult sp = ctx.spectrum();
     Map<String, double[]> eig = readEigenvalues(ctx);
     String[][] matrices = {{"G", "G = XXᵀ (Gram matrix)"}, {"G3", "G³ (linearized-attention kernel)"},
         {"attn", "X̃X̃ᵀ (row-normalised attended features)"}};
@@ -101,13 +98,14 @@ public final class SpectrumSection implements ReportSection {
         }
         plot.setRenderer(r);
         Charts.stylePlot(plot);
-        for (int k : kValues(sp)) {
+        for (int k : sp.ks()) {
           if (k <= maxIndex) {
             plot.addDomainMarker(Charts.marker(k, new Color(0x999999), Charts.DOTTED, "k=" + k,
                 RectangleAnchor.TOP_RIGHT, TextAnchor.TOP_LEFT));
           }
         }
-        String title = "Spectra of G, G³ and X̃X̃ᵀ (n = " + Fmt.num(num(sp, "n")) + ", d = " + Fmt.num(num(sp, "d")) + ")";
+        String title = "Spectra of G, G³ and X̃X̃ᵀ (n = " + Fmt.num((double) sp.n()) + ", d = " + Fmt.num((double) sp.d())
+            + ")";
         JFreeChart c = Charts.chart(title, plot);
         ctx.data("spectrum_eigenvalues", title, "fig-spectrum_eigenvalues", csv);
         ctx.figure("spectrum_eigenvalues", Charts.render(c, Charts.WIDTH, Charts.HEIGHT), title,
@@ -132,12 +130,12 @@ public final class SpectrumSection implements ReportSection {
     List<List<String>> rows = new ArrayList<>();
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
-    List<Integer> ks = kValues(sp);
+    List<Integer> ks = sp.ks();
     for (int k : ks) {
-      Double g = num(sp, "kappa_" + k + "_G");
-      Double g3 = num(sp, "kappa_" + k + "_G3");
-      Double a = num(sp, "kappa_" + k + "_attn");
-      Double e = num(sp, "kappa_" + k + "_attn_exponent");
+      Double g = sp.kappaK(k, "G");
+      Double g3 = sp.kappaK(k, "G3");
+      Double a = sp.kappaK(k, "attn");
+      Double e = sp.attnExponent(k);
       Double cube = g == null ? null : g * g * g;
       kc.row(k, g, cube, g3, a, e);
       rows.add(List.of(Integer.toString(k), Fmt.html(g), Fmt.html(cube), Fmt.html(g3), Fmt.html(a), Fmt.html(e)));
@@ -183,24 +181,25 @@ public final class SpectrumSection implements ReportSection {
 
     out.append("<h3>Global condition numbers and the theory's widths</h3>\n");
     List<List<String>> g = new ArrayList<>();
-    Map<String, Object> defs = map(sp, "definitions");
-    g.add(List.of("n, d", Fmt.html(num(sp, "n")) + ", " + Fmt.html(num(sp, "d")), esc("training examples, pixels")));
-    g.add(List.of("λ₁ (G)", Fmt.html(num(sp, "lambda_max")), esc("largest eigenvalue of G")));
-    g.add(List.of("λ_r (G), r = " + Fmt.html(num(sp, "r")), Fmt.html(num(sp, "lambda_r")), esc("r = min(n, d)")));
-    g.add(List.of("rank_tol", Fmt.html(num(sp, "rank_tol")), esc("#{λᵢ > tol·λ₁}, tol = " + Fmt.num(num(sp, "tol")))));
-    String warn = str(sp, "kappa_tol_warning");
-    g.add(List.of("κ_tol", Fmt.html(num(sp, "kappa_tol")) + (warn == null ? "" : "<br><small>" + esc(warn) + "</small>"),
+    Map<String, String> defs = sp.definitions();
+    g.add(List.of("n, d", Fmt.html((double) sp.n()) + ", " + Fmt.html((double) sp.d()),
+        esc("training examples, pixels")));
+    g.add(List.of("λ₁ (G)", Fmt.html(sp.lambdaMax()), esc("largest eigenvalue of G")));
+    g.add(List.of("λ_r (G), r = " + Fmt.html((double) sp.r()), Fmt.html(sp.lambdaR()), esc("r = min(n, d)")));
+    g.add(List.of("rank_tol", Fmt.html((double) sp.rankTol()), esc("#{λᵢ > tol·λ₁}, tol = " + Fmt.num(sp.tol()))));
+    String warn = sp.kappaTolWarning();
+    g.add(List.of("κ_tol", Fmt.html(sp.kappaTol()) + (warn == null ? "" : "<br><small>" + esc(warn) + "</small>"),
         esc(definition(defs, "kappa_tol"))));
-    Double kd = num(sp, "kappa_d");
-    g.add(List.of("κ_d", kd == null ? esc("rank deficient (λ_r = " + Fmt.num(num(sp, "lambda_r")) + ")") : Fmt.html(kd),
+    Double kd = sp.kappaD();
+    g.add(List.of("κ_d", kd == null ? esc("rank deficient (λ_r = " + Fmt.num(sp.lambdaR()) + ")") : Fmt.html(kd),
         esc(definition(defs, "kappa_d"))));
-    g.add(List.of("κ_ridge", Fmt.html(num(sp, "kappa_ridge")), esc(definition(defs, "kappa_ridge"))));
-    g.add(List.of("κ_tol³", Fmt.html(num(sp, "kappa_cubed")), esc(definition(defs, "kappa_cubed"))));
-    g.add(List.of("m*<sub>v1</sub>", Fmt.pow10Html(num(sp, "log10_m_star_v1")),
-        esc(definition(defs, "log10_m_star_v1") + "; ε = " + Fmt.num(num(sp, "eps")))));
-    Double v2 = num(sp, "log10_m_star_v2");
-    g.add(List.of("m*<sub>v2</sub>", v2 == null ? esc("— (κ_d is " + kappaDStatus(sp) + ")") : Fmt.pow10Html(v2),
-        esc(definition(defs, "log10_m_star_v2"))));
+    g.add(List.of("κ_ridge", Fmt.html(sp.kappaRidge()), esc(definition(defs, "kappa_ridge"))));
+    g.add(List.of("κ_tol³", Fmt.html(sp.kappaCubed()), esc(definition(defs, "kappa_cubed"))));
+    g.add(List.of("m*<sub>v1</sub>", Fmt.pow10Html(sp.log10MStarV1()),
+        esc(definition(defs, "log10_m_star_v1") + "; ε = " + Fmt.num(sp.eps()))));
+    Double v2 = sp.log10MStarV2();
+    g.add(List.of("m*<sub>v2</sub>", v2 == null ? esc("— (κ_d is " + kappaDStatus(sp.kappaDStatus()) + ")")
+        : Fmt.pow10Html(v2), esc(definition(defs, "log10_m_star_v2"))));
     out.append(Html.table("num", List.of("quantity", "value", "definition"), g));
   }
 

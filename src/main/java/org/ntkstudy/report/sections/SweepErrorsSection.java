@@ -3,13 +3,13 @@ package org.ntkstudy.report.sections;
 import static org.ntkstudy.report.page.Html.esc;
 import static org.ntkstudy.report.page.ReportContext.modelName;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.at;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
-import static org.ntkstudy.report.page.ReportData.str;
+import static org.ntkstudy.report.sections.SectionSupport.hi;
 import static org.ntkstudy.report.sections.SectionSupport.kappaDStatus;
+import static org.ntkstudy.report.sections.SectionSupport.lo;
 import static org.ntkstudy.report.sections.SectionSupport.markerShape;
-import static org.ntkstudy.report.sections.SectionSupport.sortedWidthKeys;
+import static org.ntkstudy.report.sections.SectionSupport.mean;
+import static org.ntkstudy.report.sections.SectionSupport.present;
+import static org.ntkstudy.report.sections.SectionSupport.seeds;
 import static org.ntkstudy.report.sections.SectionSupport.triangle;
 
 import java.awt.BasicStroke;
@@ -38,8 +38,12 @@ import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.Fit;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.SweepResult;
+import org.ntkstudy.results.Thresholds;
+import org.ntkstudy.results.WidthFigures;
 
 /** Section 4: the distances of Θ_m from H∞ against width, their fits and the theory's widths (sweep part). */
 public final class SweepErrorsSection implements ReportSection {
@@ -61,10 +65,10 @@ public final class SweepErrorsSection implements ReportSection {
     if (!ctx.requirePart("sweep")) {
       return;
     }
-    Map<String, Object> sw = ctx.sweepSummary();
-    List<String> models = orderModels(map(sw, "per_width").keySet());
-    Double eps = num(sw, "eps");
-    Double fitMin = num(sw, "fit_min_width");
+    SweepResult sw = ctx.sweep();
+    List<String> models = orderModels(sw.perWidth().keySet());
+    Double eps = sw.eps();
+    Double fitMin = (double) sw.fitMinWidth();
     Csv errCsv = new Csv("model", "metric", "width", "mean", "lo", "hi", "seeds");
     Csv fitCsv = new Csv("model", "metric", "slope", "intercept", "slope_se", "m_hat", "log10_m_hat", "widths", "seeds",
         "rms_slope", "rms_intercept", "rms_m_hat");
@@ -72,9 +76,8 @@ public final class SweepErrorsSection implements ReportSection {
     List<JFreeChart> panels = new ArrayList<>();
     List<String> offAxis = new ArrayList<>();
     for (String model : models) {
-      Map<String, Object> t = map(sw, "thresholds", model);
-      thrCsv.row(model, num(t, "kappa_tol"), num(t, "kappa_d"), str(t, "kappa_d_status"), num(t, "log10_m_star_v1"),
-          num(t, "log10_m_star_v2"));
+      Thresholds t = thresholds(sw, model);
+      thrCsv.row(model, t.kappaTol(), t.kappaD(), t.kappaDStatus(), t.log10MStarV1(), t.log10MStarV2());
     }
     for (String metric : ERROR_METRICS) {
       JFreeChart panel = errorPanel(sw, models, metric, eps, fitMin, errCsv, fitCsv, offAxis);
@@ -96,10 +99,10 @@ public final class SweepErrorsSection implements ReportSection {
         "fig-sweep_errors", thrCsv);
     List<String> thr = new ArrayList<>();
     for (String model : models) {
-      Map<String, Object> t = map(sw, "thresholds", model);
-      Double v2 = num(t, "log10_m_star_v2");
-      thr.add(model + ": m*_v1 = " + Fmt.pow10(num(t, "log10_m_star_v1")) + ", m*_v2 = "
-          + (v2 == null ? "— (κ_d " + kappaDStatus(t) + ")" : Fmt.pow10(v2)));
+      Thresholds t = thresholds(sw, model);
+      Double v2 = t.log10MStarV2();
+      thr.add(model + ": m*_v1 = " + Fmt.pow10(t.log10MStarV1()) + ", m*_v2 = "
+          + (v2 == null ? "— (κ_d " + kappaDStatus(t.kappaDStatus()) + ")" : Fmt.pow10(v2)));
     }
     ctx.figure("sweep_errors", img, title,
         "Look for straight lines on these log–log axes: the slope is the rate at which the finite-width kernel "
@@ -114,16 +117,16 @@ public final class SweepErrorsSection implements ReportSection {
     List<List<String>> rows = new ArrayList<>();
     for (String model : models) {
       for (String metric : ERROR_METRICS) {
-        Map<String, Object> f = map(sw, "fits", model, metric);
-        if (f.isEmpty()) {
+        Fit f = sw.fit(model, metric);
+        if (f == null) {
           continue;
         }
-        Map<String, Object> rms = map(sw, "fits_rms", model, metric);
-        Double lm = num(f, "log10_m_hat");
-        rows.add(List.of(esc(model + " · " + metric), Fmt.html(num(f, "slope")) + " ± " + Fmt.html(num(f, "slope_se")),
-            Fmt.html(num(f, "intercept")), Fmt.html(num(f, "widths")),
-            lm == null ? "never" : lm >= 6 ? Fmt.pow10Html(lm) : Fmt.html(num(f, "m_hat")),
-            rms.isEmpty() ? Fmt.NONE : Fmt.html(num(rms, "slope"))));
+        Fit rms = sw.fitRms(model, metric);
+        Double lm = f.log10MHat();
+        rows.add(List.of(esc(model + " · " + metric), Fmt.html(f.slope()) + " ± " + Fmt.html(f.slopeSe()),
+            Fmt.html(f.intercept()), Fmt.html((double) f.widths()),
+            lm == null ? "never" : lm >= 6 ? Fmt.pow10Html(lm) : Fmt.html(f.mHat()),
+            rms == null ? Fmt.NONE : Fmt.html(rms.slope())));
       }
     }
     out.append("<h3>Fits (OLS of log₁₀ metric on log₁₀ m)</h3>\n");
@@ -131,12 +134,12 @@ public final class SweepErrorsSection implements ReportSection {
         "m̂(ε = " + Fmt.num(eps) + ")", "slope of the RMS fit"), rows));
     List<List<String>> trows = new ArrayList<>();
     for (String model : models) {
-      Map<String, Object> t = map(sw, "thresholds", model);
-      Double kd = num(t, "kappa_d");
-      Double v2 = num(t, "log10_m_star_v2");
-      trows.add(List.of(esc(modelName(model)), Fmt.html(num(t, "kappa_tol")),
-          kd == null ? esc(kappaDStatus(t)) : Fmt.html(kd), Fmt.pow10Html(num(t, "log10_m_star_v1")),
-          v2 == null ? esc("— (κ_d " + kappaDStatus(t) + ")") : Fmt.pow10Html(v2)));
+      Thresholds t = thresholds(sw, model);
+      Double kd = t.kappaD();
+      Double v2 = t.log10MStarV2();
+      trows.add(List.of(esc(modelName(model)), Fmt.html(t.kappaTol()),
+          kd == null ? esc(kappaDStatus(t.kappaDStatus())) : Fmt.html(kd), Fmt.pow10Html(t.log10MStarV1()),
+          v2 == null ? esc("— (κ_d " + kappaDStatus(t.kappaDStatus()) + ")") : Fmt.pow10Html(v2)));
     }
     out.append("<h3>Theory thresholds of each model's Gram matrix (G for relu, X̃X̃ᵀ for attn)</h3>\n");
     out.append(Html.table("num", List.of("model", "κ_tol", "κ_d", "m*_v1", "m*_v2"), trows));
@@ -144,11 +147,12 @@ public final class SweepErrorsSection implements ReportSection {
     // Other per-width figures (λmin, κ, …).
     Csv other = new Csv("model", "metric", "width", "mean", "lo", "hi", "seeds");
     List<List<String>> orows = new ArrayList<>();
+    // The figures beyond the errors that some width of some model has (λmax, λmin, κ).
     Set<String> otherMetrics = new LinkedHashSet<>();
-    for (String model : models) {
-      for (Map.Entry<String, Object> w : map(sw, "per_width", model).entrySet()) {
-        for (String metric : map(w.getValue()).keySet()) {
-          if (!ERROR_METRICS.contains(metric)) {
+    for (String metric : WidthFigures.NAMES) {
+      for (String model : models) {
+        for (int width : sw.widthsOf(model)) {
+          if (!ERROR_METRICS.contains(metric) && sw.interval(model, width, metric) != null) {
             otherMetrics.add(metric);
           }
         }
@@ -156,13 +160,13 @@ public final class SweepErrorsSection implements ReportSection {
     }
     if (!otherMetrics.isEmpty()) {
       for (String model : models) {
-        for (String width : sortedWidthKeys(map(sw, "per_width", model).keySet())) {
+        for (int width : sw.widthsOf(model)) {
           List<String> row = new ArrayList<>();
           row.add(esc(model + " · m = " + width));
           for (String metric : otherMetrics) {
-            Iv iv = Iv.of(at(sw, "per_width", model, width, metric));
-            other.row(model, metric, Integer.parseInt(width), iv.mean(), iv.lo(), iv.hi(), iv.seeds());
-            row.add(iv.html());
+            Interval iv = sw.interval(model, width, metric);
+            other.row(model, metric, width, mean(iv), lo(iv), hi(iv), seeds(iv));
+            row.add(Fmt.intervalHtml(iv));
           }
           orows.add(row);
         }
@@ -177,7 +181,7 @@ public final class SweepErrorsSection implements ReportSection {
     }
   }
 
-  private JFreeChart errorPanel(Map<String, Object> sw, List<String> models, String metric, Double eps, Double fitMin,
+  private JFreeChart errorPanel(SweepResult sw, List<String> models, String metric, Double eps, Double fitMin,
       Csv errCsv, Csv fitCsv, List<String> offAxis) {
     YIntervalSeriesCollection pts = new YIntervalSeriesCollection();
     XYSeriesCollection fits = new XYSeriesCollection();
@@ -187,12 +191,12 @@ public final class SweepErrorsSection implements ReportSection {
     Map<String, List<double[]>> values = new LinkedHashMap<>();
     for (String model : models) {
       List<double[]> vs = new ArrayList<>();
-      for (String width : sortedWidthKeys(map(sw, "per_width", model).keySet())) {
-        Iv iv = Iv.of(at(sw, "per_width", model, width, metric));
-        if (!iv.present()) {
+      for (int width : sw.widthsOf(model)) {
+        Interval iv = sw.interval(model, width, metric);
+        if (!present(iv)) {
           continue;
         }
-        double m = Double.parseDouble(width);
+        double m = width;
         errCsv.row(model, metric, (int) m, iv.mean(), iv.lo(), iv.hi(), iv.seeds());
         vs.add(new double[] {m, iv.mean(), iv.lo() == null ? Double.NaN : iv.lo(),
             iv.hi() == null ? Double.NaN : iv.hi()});
@@ -214,7 +218,8 @@ public final class SweepErrorsSection implements ReportSection {
     }
     double xMax = wMax * 1.6;
     for (String model : models) {
-      Double mHat = num(sw, "fits", model, metric, "m_hat");
+      Fit fit = sw.fit(model, metric);
+      Double mHat = fit == null ? null : fit.mHat();
       if (mHat != null && mHat > wMax && mHat <= 1000 * wMax) {
         xMax = Math.max(xMax, mHat * 1.6);
       }
@@ -248,18 +253,21 @@ public final class SweepErrorsSection implements ReportSection {
       er.setSeriesPaint(si, Charts.modelColor(model));
       er.setSeriesShape(si, markerShape(mi));
 
-      Map<String, Object> f = map(sw, "fits", model, metric);
-      Map<String, Object> rms = map(sw, "fits_rms", model, metric);
-      Double slope = num(f, "slope");
-      Double icpt = num(f, "intercept");
-      Double mHat = num(f, "m_hat");
-      Double lmHat = num(f, "log10_m_hat");
-      fitCsv.row(model, metric, slope, icpt, num(f, "slope_se"), mHat, lmHat, num(f, "widths"), num(f, "seeds"),
-          num(rms, "slope"), num(rms, "intercept"), num(rms, "m_hat"));
+      Fit f = sw.fit(model, metric);
+      Fit rms = sw.fitRms(model, metric);
+      Double slope = f == null ? null : f.slope();
+      Double icpt = f == null ? null : f.intercept();
+      Double mHat = f == null ? null : f.mHat();
+      Double lmHat = f == null ? null : f.log10MHat();
+      Double slopeSe = f == null ? null : f.slopeSe();
+      // widths and seeds as the fit's other figures: numbers, written "2.0" in the CSV.
+      fitCsv.row(model, metric, slope, icpt, slopeSe, mHat, lmHat, f == null ? null : (double) f.widths(),
+          f == null ? null : (double) f.seeds(), rms == null ? null : rms.slope(), rms == null ? null : rms.intercept(),
+          rms == null ? null : rms.mHat());
       if (slope != null && icpt != null) {
         String reach = lmHat == null ? "never" : lmHat >= 6 ? Fmt.pow10(lmHat) : Fmt.num(mHat);
         XYSeries line = new XYSeries(modelName(model) + " fit: slope " + Fmt.num(slope) + " ± "
-            + Fmt.num(num(f, "slope_se")) + ", m̂ = " + reach, false, true);
+            + Fmt.num(slopeSe) + ", m̂ = " + reach, false, true);
         double from = fitMin != null ? Math.max(fitMin, wMin) : wMin;
         double to = xMax / 1.2;
         for (int q = 0; q <= 30; q++) {
@@ -298,8 +306,9 @@ public final class SweepErrorsSection implements ReportSection {
     }
     List<String> beyond = new ArrayList<>();
     for (String model : models) {
-      for (String[] v : new String[][] {{"log10_m_star_v1", "m*v1"}, {"log10_m_star_v2", "m*v2"}}) {
-        Double l = num(sw, "thresholds", model, v[0]);
+      Thresholds t = thresholds(sw, model);
+      for (Object[] v : new Object[][] {{t.log10MStarV1(), "m*v1"}, {t.log10MStarV2(), "m*v2"}}) {
+        Double l = (Double) v[0];
         if (l == null) {
           continue;
         }
@@ -320,6 +329,12 @@ public final class SweepErrorsSection implements ReportSection {
       c.addSubtitle(t);
     }
     return c;
+  }
+
+  /** The thresholds of {@code model}, all null when the sweep has none. */
+  private static Thresholds thresholds(SweepResult sw, String model) {
+    Thresholds t = sw.thresholdsOf(model);
+    return t != null ? t : new Thresholds(null, null, null, null, null);
   }
 
   private static String metricTitle(String metric) {

@@ -2,10 +2,12 @@ package org.ntkstudy.report.sections;
 
 import static org.ntkstudy.report.page.Html.esc;
 import static org.ntkstudy.report.page.ReportContext.orderModels;
-import static org.ntkstudy.report.page.ReportData.map;
-import static org.ntkstudy.report.page.ReportData.num;
+import static org.ntkstudy.report.sections.SectionSupport.hi;
+import static org.ntkstudy.report.sections.SectionSupport.lo;
 import static org.ntkstudy.report.sections.SectionSupport.markerShape;
-import static org.ntkstudy.report.sections.SectionSupport.sortedWidthKeys;
+import static org.ntkstudy.report.sections.SectionSupport.mean;
+import static org.ntkstudy.report.sections.SectionSupport.present;
+import static org.ntkstudy.report.sections.SectionSupport.seeds;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -27,8 +29,10 @@ import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
-import org.ntkstudy.report.page.ReportData.Iv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.TrainFigures;
+import org.ntkstudy.results.TrainResult;
 
 /** Section 5: NTK distance and kernel movement after training, accuracy and alignment (train part). */
 public final class TrainSection implements ReportSection {
@@ -51,19 +55,19 @@ public final class TrainSection implements ReportSection {
     if (!ctx.requirePart("train")) {
       return;
     }
-    Map<String, Object> tr = ctx.trainSummary();
-    Map<String, Object> groups = map(tr, "groups");
-    List<String> models = orderModels(groups.keySet());
-    // (model, sigma0, optimizer) → width → figure → Iv
-    Map<List<String>, TreeMap<Integer, Map<String, Object>>> lines = new LinkedHashMap<>();
+    TrainResult tr = ctx.train();
+    List<String> models = orderModels(tr.groups().keySet());
+    // (model, sigma0, optimizer) → width → figures
+    Map<Line, TreeMap<Integer, TrainFigures>> lines = new LinkedHashMap<>();
     TreeSet<Double> sigmas = new TreeSet<>();
     for (String model : models) {
-      for (String width : sortedWidthKeys(map(groups, model).keySet())) {
-        for (Map.Entry<String, Object> s0 : map(groups, model, width).entrySet()) {
-          sigmas.add(Double.parseDouble(s0.getKey()));
-          for (Map.Entry<String, Object> opt : map(s0.getValue()).entrySet()) {
-            lines.computeIfAbsent(List.of(model, s0.getKey(), opt.getKey()), k -> new TreeMap<>())
-                .put(Integer.parseInt(width), map(opt.getValue()));
+      for (Map.Entry<Integer, Map<Double, Map<String, TrainFigures>>> w : new TreeMap<>(tr.groups().get(model))
+          .entrySet()) {
+        for (Map.Entry<Double, Map<String, TrainFigures>> s0 : w.getValue().entrySet()) {
+          sigmas.add(s0.getKey());
+          for (Map.Entry<String, TrainFigures> opt : s0.getValue().entrySet()) {
+            lines.computeIfAbsent(new Line(model, s0.getKey(), opt.getKey()), k -> new TreeMap<>())
+                .put(w.getKey(), opt.getValue());
           }
         }
       }
@@ -72,14 +76,14 @@ public final class TrainSection implements ReportSection {
       out.append(Html.note("The train summary has no groups."));
       return;
     }
-    List<List<String>> keys = new ArrayList<>(lines.keySet());
+    List<Line> keys = new ArrayList<>(lines.keySet());
     keys.sort((a, b) -> {
-      int c = Integer.compare(models.indexOf(a.get(0)), models.indexOf(b.get(0)));
+      int c = Integer.compare(models.indexOf(a.model()), models.indexOf(b.model()));
       if (c != 0) {
         return c;
       }
-      c = Double.compare(Double.parseDouble(a.get(1)), Double.parseDouble(b.get(1)));
-      return c != 0 ? c : a.get(2).compareTo(b.get(2));
+      c = Double.compare(a.sigma0(), b.sigma0());
+      return c != 0 ? c : a.optimizer().compareTo(b.optimizer());
     });
     List<Double> sigmaList = new ArrayList<>(sigmas);
     Csv csv = new Csv("model", "sigma0", "optimizer", "width", "figure", "mean", "lo", "hi", "seeds");
@@ -96,10 +100,10 @@ public final class TrainSection implements ReportSection {
       r.setErrorStroke(new BasicStroke(1.1f));
       boolean logY = figure.startsWith("kernel_");
       List<double[]> all = new ArrayList<>();
-      for (List<String> key : keys) {
-        for (Map.Entry<Integer, Map<String, Object>> w : lines.get(key).entrySet()) {
-          Iv iv = Iv.of(w.getValue().get(figure));
-          if (iv.present()) {
+      for (Line key : keys) {
+        for (Map.Entry<Integer, TrainFigures> w : lines.get(key).entrySet()) {
+          Interval iv = figure(w.getValue(), figure);
+          if (present(iv)) {
             all.add(new double[] {iv.mean(), iv.lo() == null ? iv.mean() : iv.lo(), iv.hi() == null ? iv.mean() : iv.hi()});
           }
         }
@@ -120,15 +124,14 @@ public final class TrainSection implements ReportSection {
       }
       double yLo = logY ? posMin / 3 : 0;
       int gi = 0;
-      for (List<String> key : keys) {
+      for (Line key : keys) {
         double dodge = Math.pow(10, (gi - (keys.size() - 1) / 2.0) * 0.018);
-        String label = key.get(0) + " · σ0 = " + Fmt.num(Double.parseDouble(key.get(1))) + " · " + key.get(2);
+        String label = key.model() + " · σ0 = " + Fmt.num(key.sigma0()) + " · " + key.optimizer();
         YIntervalSeries s = new YIntervalSeries(label, false, true);
-        for (Map.Entry<Integer, Map<String, Object>> w : lines.get(key).entrySet()) {
-          Iv iv = Iv.of(w.getValue().get(figure));
-          csv.row(key.get(0), Double.parseDouble(key.get(1)), key.get(2), w.getKey(), figure, iv.mean(), iv.lo(),
-              iv.hi(), iv.seeds());
-          if (!iv.present() || (logY && iv.mean() <= zero)) {
+        for (Map.Entry<Integer, TrainFigures> w : lines.get(key).entrySet()) {
+          Interval iv = figure(w.getValue(), figure);
+          csv.row(key.model(), key.sigma0(), key.optimizer(), w.getKey(), figure, mean(iv), lo(iv), hi(iv), seeds(iv));
+          if (!present(iv) || (logY && iv.mean() <= zero)) {
             continue;
           }
           double lo = iv.lo() == null ? iv.mean() : iv.lo();
@@ -137,19 +140,19 @@ public final class TrainSection implements ReportSection {
         }
         ds.addSeries(s);
         int si = ds.getSeriesCount() - 1;
-        Color base = Charts.modelColor(key.get(0));
-        int sIdx = sigmaList.indexOf(Double.parseDouble(key.get(1)));
+        Color base = Charts.modelColor(key.model());
+        int sIdx = sigmaList.indexOf(key.sigma0());
         Color c = sIdx == 0 ? base : Charts.lighter(base, Math.min(0.6, 0.35 * sIdx)).darker();
         if (sIdx > 0) {
-          c = key.get(0).equals("relu") ? Charts.SKY : key.get(0).equals("attn") ? Charts.ORANGE : c;
+          c = key.model().equals("relu") ? Charts.SKY : key.model().equals("attn") ? Charts.ORANGE : c;
           if (sIdx > 1) {
             c = Charts.lighter(c, Math.min(0.6, 0.2 * (sIdx - 1)));
           }
         }
         r.setSeriesPaint(si, c);
-        r.setSeriesStroke(si, key.get(2).equals("adam") ? Charts.SOLID : key.get(2).equals("gd") ? Charts.DASHED
-            : Charts.DOTTED);
-        r.setSeriesShape(si, markerShape(models.indexOf(key.get(0))));
+        r.setSeriesStroke(si, key.optimizer().equals("adam") ? Charts.SOLID : key.optimizer().equals("gd")
+            ? Charts.DASHED : Charts.DOTTED);
+        r.setSeriesShape(si, markerShape(models.indexOf(key.model())));
         gi++;
       }
       ValueAxis y;
@@ -179,7 +182,7 @@ public final class TrainSection implements ReportSection {
             + "the rich runs (σ0 = 0.01) stay far from the kernel whatever the width: that separates "
             + "feature learning from a width too small for the NTK. Points are seed means with 95% intervals (cut at a "
             + "log axis' edge); solid lines Adam, dashed full-batch gradient descent; points are offset slightly "
-            + "sideways per line. " + Fmt.num(num(tr, "epochs")) + " epochs."
+            + "sideways per line. " + Fmt.num((double) tr.epochs()) + " epochs."
             + (zeroNotes.isEmpty() ? "" : " Left out of the log axes: " + String.join("; ", zeroNotes) + "."),
         "train_ntk_distance");
 
@@ -187,18 +190,19 @@ public final class TrainSection implements ReportSection {
     Csv acc = new Csv("model", "sigma0", "optimizer", "width", "train_accuracy", "test_accuracy", "test_loss",
         "alignment_0", "alignment_T");
     List<List<String>> rows = new ArrayList<>();
-    for (List<String> key : keys) {
-      for (Map.Entry<Integer, Map<String, Object>> w : lines.get(key).entrySet()) {
-        Map<String, Object> g = w.getValue();
-        Iv trA = Iv.of(g.get("train_accuracy"));
-        Iv teA = Iv.of(g.get("test_accuracy"));
-        Iv teL = Iv.of(g.get("test_loss"));
-        Iv a0 = Iv.of(g.get("alignment_0"));
-        Iv aT = Iv.of(g.get("alignment_T"));
-        acc.row(key.get(0), Double.parseDouble(key.get(1)), key.get(2), w.getKey(), trA.mean(), teA.mean(), teL.mean(),
-            a0.mean(), aT.mean());
-        rows.add(List.of(esc(key.get(0) + " · σ0 = " + Fmt.num(Double.parseDouble(key.get(1))) + " · " + key.get(2)
-            + " · m = " + w.getKey()), trA.pctHtml(), teA.pctHtml(), teL.html(), a0.html(), aT.html()));
+    for (Line key : keys) {
+      for (Map.Entry<Integer, TrainFigures> w : lines.get(key).entrySet()) {
+        TrainFigures g = w.getValue();
+        Interval trA = figure(g, "train_accuracy");
+        Interval teA = figure(g, "test_accuracy");
+        Interval teL = figure(g, "test_loss");
+        Interval a0 = figure(g, "alignment_0");
+        Interval aT = figure(g, "alignment_T");
+        acc.row(key.model(), key.sigma0(), key.optimizer(), w.getKey(), mean(trA), mean(teA), mean(teL), mean(a0),
+            mean(aT));
+        rows.add(List.of(esc(key.model() + " · σ0 = " + Fmt.num(key.sigma0()) + " · " + key.optimizer()
+            + " · m = " + w.getKey()), Fmt.intervalPctHtml(trA), Fmt.intervalPctHtml(teA), Fmt.intervalHtml(teL),
+            Fmt.intervalHtml(a0), Fmt.intervalHtml(aT)));
       }
     }
     out.append("<h3>Accuracy and kernel–target alignment (mean [95% interval] over seeds)</h3>\n");
@@ -206,6 +210,14 @@ public final class TrainSection implements ReportSection {
         "test loss", "alignment A(Θ_0)", "alignment A(Θ_T)"), rows));
     ctx.data("train_accuracy", "Final accuracy, loss and alignment per training group (table)", null, acc);
     ctx.tableData("train_accuracy");
+  }
+
+  /** One line of the plots: a (model, σ0, optimiser) group across widths. */
+  private record Line(String model, double sigma0, String optimizer) {}
+
+  /** A group's figure by its JSON key, or null when the group has none. */
+  private static Interval figure(TrainFigures g, String name) {
+    return g == null ? null : g.figure(name);
   }
 
   private static String trainTitle(String figure) {
