@@ -32,6 +32,13 @@ import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.DualTable;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.InfluenceResult;
+import org.ntkstudy.results.PaperFlipRates;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.RetrainLooSummary;
+import org.ntkstudy.results.TransductiveLooSummary;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,8 +183,13 @@ public final class InfluenceJob {
     }
   }
 
-  /** What the job produced. */
-  public record Result(Path out, Map<String, Object> summary) {}
+  /**
+   * What the job produced.
+   *
+   * @param out the committed output folder
+   * @param result what its summary.json says
+   */
+  public record Result(Path out, InfluenceResult result) {}
 
   private final Config config;
   private boolean resume;
@@ -235,35 +247,21 @@ public final class InfluenceJob {
 
     List<CleanRun> cleans = new CleanInfluence(ctx).run(Networks.of(ctx));
     MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, resume, failAfterCells).run(cleans);
-    Map<String, Object> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
-
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "influence");
-    summary.put("dataset", config.data().dataset());
-    summary.put("task", data.task().name().toLowerCase(Locale.ROOT));
-    summary.put("n", n);
-    summary.put("n_test", nt);
-    summary.put("lambda", config.lambda());
-    summary.put("kernel", config.kernel().name().toLowerCase(Locale.ROOT));
-    summary.put("influence_target", config.target().key());
-    summary.put("k", k);
-    summary.put("tau", config.tau());
-    summary.put("eps", config.eps());
-    summary.put("factorisation", factorisation.description());
-    summary.put("malleability", malleability.summary());
-    summary.put("ratio", ratio);
-    summary.put("paper_flip_rates", MalleabilityTable.paperFlipRates());
+    Map<String, Map<String, FlipRateRatio>> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
     malleability.write(spark, output);
     KillPoints.reach("influence tables");
-    new TransductiveStage(ctx).run(cleans).ifPresent(m -> summary.put("transductive", m));
-    new RetrainLooStage(ctx).run(cleans).ifPresent(m -> summary.put("retrain_loo", m));
-    summary.put("dual", new DualStage(ctx).run(cleans, malleability, ratio));
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
-    output.writeJson("summary.json", summary);
+    TransductiveLooSummary transductive = new TransductiveStage(ctx).run(cleans).orElse(null);
+    RetrainLooSummary retrainLoo = new RetrainLooStage(ctx).run(cleans).orElse(null);
+    DualTable dual = new DualStage(ctx).run(cleans, malleability, ratio);
+    InfluenceResult result = new InfluenceResult(InfluenceResult.JOB, config.data().dataset(),
+        data.task().name().toLowerCase(Locale.ROOT), n, nt, config.lambda(),
+        config.kernel().name().toLowerCase(Locale.ROOT), config.target().key(), k, config.tau(), config.eps(),
+        factorisation.description(), malleability.summary(), ratio, PaperFlipRates.PAPER, transductive, retrainLoo,
+        dual, (System.nanoTime() - t0) / 1e9, Provenance.record(spark, config.toMap(), config.data().seed()));
+    ResultJson.writeSummary(output, result);
     ctx.release();
     Path done = output.fingerprint(fingerprint).commit();
     LOG.info("influence written to {}", done);
-    return new Result(done, summary);
+    return new Result(done, result);
   }
 }

@@ -341,20 +341,6 @@ public final class WidthSweepJob {
   }
 
   /**
-   * Mean and 95% interval over the values that exist, as the map tree the influence job still
-   * builds its summary from (its typed record comes later; the sweep and train jobs use {@link Interval}).
-   */
-  public static Map<String, Object> interval(double[] values) {
-    Interval iv = Interval.of(values);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mean", iv.mean());
-    m.put("lo", iv.lo());
-    m.put("hi", iv.hi());
-    m.put("seeds", iv.seeds());
-    return m;
-  }
-
-  /**
    * Per model and metric: OLS of log10(seed aggregate) on log10 m over widths ≥ fit-min-width
    * (SCIENCE §3), the aggregate being the mean or, with {@code rms}, the root mean square over
    * seeds; m̂(ε) = 10^((log10 ε − a)/b).
