@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;

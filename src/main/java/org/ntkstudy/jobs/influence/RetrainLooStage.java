@@ -13,7 +13,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntkstudy.io.CsvTable;
-import org.ntkstudy.jobs.InfluenceJob;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;

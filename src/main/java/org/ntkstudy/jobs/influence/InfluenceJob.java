@@ -1,4 +1,4 @@
-package org.ntkstudy.jobs;
+package org.ntkstudy.jobs.influence;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,22 +15,12 @@ import org.ntkstudy.data.Task;
 import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.influence.CleanInfluence;
-import org.ntkstudy.jobs.influence.CleanRun;
-import org.ntkstudy.jobs.influence.DualStage;
-import org.ntkstudy.jobs.influence.Factorisation;
-import org.ntkstudy.jobs.influence.InfluenceContext;
-import org.ntkstudy.jobs.influence.InfluenceWork;
-import org.ntkstudy.jobs.influence.MalleabilityStage;
-import org.ntkstudy.jobs.influence.MalleabilityTable;
-import org.ntkstudy.jobs.influence.Networks;
-import org.ntkstudy.jobs.influence.RetrainLooStage;
-import org.ntkstudy.jobs.influence.TransductiveStage;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.results.DualTable;
 import org.ntkstudy.results.FlipRateRatio;
@@ -40,6 +30,7 @@ import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.RetrainLooSummary;
 import org.ntkstudy.results.TransductiveLooSummary;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +70,7 @@ public final class InfluenceJob {
   public record Config(DatasetSpec data, String out, boolean overwrite, boolean npy, long maxDriverBytes,
       List<Model> models, List<Attacks.Kind> attacks, List<String> interventions, double lambda, KernelKind kernel,
       Influence.Target target, String trainDir, int width, double sigma0, Trainer.Optimizer optimizer, int seeds,
-      TrainJob.Profile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
+      TrainingProfile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
       double eps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo, Switch transductive,
       int bootstrap, int block) implements java.io.Serializable {
 
@@ -127,7 +118,7 @@ public final class InfluenceJob {
 
     /** The epochs: {@code --epochs}, or the profile's when 0. */
     public int epochCount() {
-      return epochs > 0 ? epochs : profile.epochs;
+      return epochs > 0 ? epochs : profile.epochs();
     }
 
     /** The same configuration writing to {@code out} (the study job places its parts). */
@@ -141,7 +132,7 @@ public final class InfluenceJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("models", models.stream().map(Model::key).toList());
       m.put("attacks", attacks.stream().map(Attacks.Kind::key).toList());
@@ -154,7 +145,7 @@ public final class InfluenceJob {
       m.put("sigma0", sigma0);
       m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
       m.put("seeds", seeds);
-      m.putAll(JobOptions.recipeMap(profile.name().toLowerCase(Locale.ROOT), epochCount(), lr, gdLr, batch,
+      m.putAll(TrainingProfile.recipeMap(profile.key(), epochCount(), lr, gdLr, batch,
           weightDecay, symmetric));
       m.put("eps", eps);
       m.put("tau", tau);
@@ -234,7 +225,7 @@ public final class InfluenceJob {
           + " is too small for --tau " + config.tau());
     }
     Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, data.d());
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, data.d());
     Factorisation factorisation = Factorisation.choose(spark, config, n, nt);
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
     RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())

@@ -1,4 +1,4 @@
-package org.ntkstudy.jobs;
+package org.ntkstudy.jobs.influence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,7 +22,7 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.Npy;
-import org.ntkstudy.jobs.influence.MalleabilityRow;
+import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
@@ -30,12 +30,14 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.results.DualRow;
 import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.MalleabilityFigures;
 import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
@@ -45,14 +47,14 @@ class InfluenceJobTest {
       List<String> interventions, InfluenceJob.Switch retrainLoo) {
     return new InfluenceJob.Config(spec, out.toString(), false, true, 1L << 30, List.of(Model.RELU, Model.ATTN),
         List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), interventions, 1e-3, kernel, Influence.Target.MARGIN, trainDir,
-        16, 0.01, Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false,
+        16, 0.01, Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false,
         false, retrainLoo, InfluenceJob.Switch.AUTO, 1000, 0);
   }
 
   /** Two seeds of relu and attn, width 16, three quick epochs: the networks both tests read. */
   static TrainJob.Config trainConfig(DatasetSpec spec, Path dir) {
     return new TrainJob.Config(spec, dir.resolve("train").toString(), false, List.of(Model.RELU, Model.ATTN),
-        List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3,
+        List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3,
         false, null, null, 1e-3, 0, 0);
   }
 
@@ -76,7 +78,7 @@ class InfluenceJobTest {
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);
     Matrix w;
     try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
-        TrainJob.weightsDir("relu", 0.01, "adam", 16, 1), "W.npy"))) {
+        TrainResult.weightsDir("relu", 0.01, "adam", 16, 1), "W.npy"))) {
       w = Npy.read(in, "W.npy");
     }
     Matrix x = s.train().inputs();
@@ -140,7 +142,7 @@ class InfluenceJobTest {
     // The curated cell of relu seed 0, by hand: remove the top k, refit naively on the survivors.
     Matrix w0;
     try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
-        TrainJob.weightsDir("relu", 0.01, "adam", 16, 0), "W.npy"))) {
+        TrainResult.weightsDir("relu", 0.01, "adam", 16, 0), "W.npy"))) {
       w0 = Npy.read(in, "W.npy");
     }
     Matrix k0 = TrainingRun.ntk(x, w0);
@@ -171,7 +173,7 @@ class InfluenceJobTest {
       List<String> interventions, long maxDriverBytes, int block) {
     return new InfluenceJob.Config(spec, out.toString(), false, true, maxDriverBytes, List.of(Model.RELU, Model.ATTN),
         List.of(Attacks.Kind.FGSM), interventions, 1e-3, kernel, Influence.Target.OUTPUT, trainDir, 16, 0.01,
-        Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
         InfluenceJob.Switch.AUTO, InfluenceJob.Switch.AUTO, 1000, block);
   }
 
