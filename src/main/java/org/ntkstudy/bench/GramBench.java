@@ -19,7 +19,6 @@ import org.ntkstudy.bench.support.RandomMatrices;
 import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.JobOptions;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.SymmetricEigen;
@@ -118,7 +117,7 @@ public final class GramBench {
     /** Option name → value, for the summary's provenance. */
     public Map<String, Object> toMap() {
       Map<String, Object> m =
-          data != null ? new LinkedHashMap<>(JobOptions.datasetMap(data)) : new LinkedHashMap<>();
+          data != null ? new LinkedHashMap<>(data.toMap()) : new LinkedHashMap<>();
       if (inputs != null) {
         m.put("dataset", "in-memory");
         m.put("n", inputs.rows());

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,7 +130,9 @@ public final class InfluenceCommand implements Callable<Integer> {
     boolean resuming = resume.resume(output);
     return Cli.withSpark("influence", spark -> {
       InfluenceJob.Result r = new InfluenceJob(config).resume(resuming).run(spark);
-      Cli.printSummary(r.out(), r.summary(), "task", "n", "n_test", "lambda", "kernel", "influence_target", "k");
+      InfluenceResult i = r.result();
+      Cli.printFigures(r.out(), "task", i.task(), "n", i.n(), "n_test", i.nTest(), "lambda", i.lambda(), "kernel",
+          i.kernel(), "influence_target", i.influenceTarget(), "k", i.k());
     });
   }
 }

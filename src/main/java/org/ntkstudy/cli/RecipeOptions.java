@@ -1,6 +1,7 @@
 package org.ntkstudy.cli;
 
 import org.ntkstudy.jobs.TrainJob;
+import org.ntkstudy.math.TrainingProfile;
 import picocli.CommandLine.Option;
 
 /** The training recipe of SCIENCE §4, shared by {@code train} and {@code influence}. */
@@ -27,7 +28,7 @@ public final class RecipeOptions {
   @Option(names = "--symmetric", description = "pair every neuron with its negated twin: f = 0 at initialisation")
   boolean symmetric;
 
-  TrainJob.Profile profile() {
-    return Cli.parseEnum(TrainJob.Profile.class, "--profile", profile);
+  TrainingProfile profile() {
+    return Cli.parseEnum(TrainingProfile.class, "--profile", profile);
   }
 }

@@ -2,8 +2,10 @@ package org.ntkstudy.data;
 
 import java.io.Serializable;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.ntkstudy.UserInputException;
 
@@ -235,5 +237,21 @@ public record DatasetSpec(
               + "(binary: a,b) or use all");
     }
     return out;
+  }
+
+  /** The dataset options as they appear on the command line and in summaries' recorded configuration. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("dataset", dataset);
+    m.put("data", dataLocation());
+    m.put("test_data", testData);
+    m.put("n", n);
+    m.put("n_test", nTest);
+    m.put("classes", classes);
+    m.put("subset", subset);
+    m.put("seed", seed);
+    m.put("label_column", labelColumn);
+    m.put("pixel_scale", pixelScale);
+    return m;
   }
 }

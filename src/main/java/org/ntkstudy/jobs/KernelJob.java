@@ -33,6 +33,7 @@ import org.ntkstudy.spark.MatrixBlock;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.NtkBlockKernels;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class KernelJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("overwrite", overwrite);
       m.put("npy", npy);
@@ -125,7 +126,7 @@ public final class KernelJob {
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
     int n = data.train().n();
     int d = data.d();
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
     ModelInputs inputs = ModelInputs.of(jsc, config.model(), data.train().inputs(), data.test().inputs(), block);
 
     Matrix w = null;

@@ -31,6 +31,7 @@ import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.MatrixBlock;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ public final class SpectrumJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("overwrite", overwrite);
       m.put("npy", npy);
@@ -149,7 +150,7 @@ public final class SpectrumJob {
     Matrix x = data.train().inputs();
     int n = x.rows();
     int d = x.cols();
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
     LOG.info("n = {}, d = {}, block = {} ({} blocks, {} block pairs)", n, d, block,
         new BlockGrid(n, block).numBlocks(), new BlockGrid(n, block).numPairs());
     timings.put("load_s", seconds(t0));

@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.report.StudyReport;
 import org.ntkstudy.results.PartStatus;

@@ -31,6 +31,7 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
@@ -43,6 +44,7 @@ import org.ntkstudy.spark.CellGrid;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,18 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** The §4 recipes: {@code paper} (500 epochs) and {@code quick} (the same recipe, 10 epochs). */
-  public enum Profile {
-    PAPER(500),
-    QUICK(10);
-
-    final int epochs;
-
-    Profile(int epochs) {
-      this.epochs = epochs;
-    }
-  }
-
   /**
    * The job's configuration.
    *
@@ -74,7 +64,7 @@ public final class TrainJob {
    * @param gdLr gradient descent's step; 0: n/λmax(Θ_0), half the stability limit of MSE GD
    */
   public record Config(DatasetSpec data, String out, boolean overwrite, List<Model> models, List<Integer> widths,
-      List<Double> sigma0s, List<Trainer.Optimizer> optimizers, int seeds, Profile profile, int epochs, double lr,
+      List<Double> sigma0s, List<Trainer.Optimizer> optimizers, int seeds, TrainingProfile profile, int epochs, double lr,
       double gdLr, int batch, double weightDecay, boolean symmetric, String initWeights, String initSigns,
       double lambda, int block, int partitions) implements java.io.Serializable {
 
@@ -103,7 +93,7 @@ public final class TrainJob {
     }
 
     int epochCount() {
-      return epochs > 0 ? epochs : profile.epochs;
+      return epochs > 0 ? epochs : profile.epochs();
     }
 
     /** The same configuration writing to {@code out} (the study job places its parts). */
@@ -112,7 +102,7 @@ public final class TrainJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("overwrite", overwrite);
       m.put("models", models.stream().map(Model::key).toList());
@@ -120,7 +110,7 @@ public final class TrainJob {
       m.put("sigma0", sigma0s);
       m.put("optimizers", optimizers.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList());
       m.put("seeds", seeds);
-      m.putAll(JobOptions.recipeMap(profile.name().toLowerCase(Locale.ROOT), epochCount(), lr, gdLr, batch,
+      m.putAll(TrainingProfile.recipeMap(profile.key(), epochCount(), lr, gdLr, batch,
           weightDecay, symmetric));
       m.put("init_weights", initWeights);
       m.put("init_signs", initSigns);
@@ -221,11 +211,6 @@ public final class TrainJob {
     }
   }
 
-  /** Where a cell's weights go, relative to the output folder (the influence job reads them). */
-  public static String weightsDir(String model, double sigma0, String optimizer, int width, long seed) {
-    return "weights/" + model + "/sigma0=" + sigma0 + "/opt=" + optimizer + "/m=" + width + "/seed=" + seed;
-  }
-
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
@@ -252,7 +237,7 @@ public final class TrainJob {
       throw new UserInputException("--init-signs " + config.initSigns() + " is " + aGiven.rows() + "x" + aGiven.cols()
           + ", expected m x " + outputs + " (one column per output)");
     }
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     List<ModelSetup> setups = new ArrayList<>();
     for (Model model : config.models()) {
@@ -309,7 +294,7 @@ public final class TrainJob {
           TrainingRun.Result r = TrainingRun.train(setup.train, setup.yTrain, setup.test, setup.yTest, w0, a, loss,
               new TrainingRun.Recipe(opt, epochs, lr, cfg.batch(), cfg.weightDecay()), seed, setup.fNtkTest);
           String optName = opt.name().toLowerCase(Locale.ROOT);
-          String dir = weightsRoot + "/" + weightsDir(setup.model, s0, optName, m, seed);
+          String dir = weightsRoot + "/" + TrainResult.weightsDir(setup.model, s0, optName, m, seed);
           writeNpy(dir + "/W.npy", r.weights(), hadoop.value());
           writeNpy(dir + "/a.npy", r.signs(), hadoop.value());
           return new CellResult(setup.model, m, s0, optName, seed, lr, r.curve(), new double[] {

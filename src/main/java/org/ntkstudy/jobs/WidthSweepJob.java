@@ -42,6 +42,7 @@ import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,7 @@ public final class WidthSweepJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("overwrite", overwrite);
       m.put("npy", npy);
@@ -229,7 +230,7 @@ public final class WidthSweepJob {
     if (data.test().n() == 0) {
       throw new UserInputException("the sweep needs a test set for e_f: --n-test must be positive");
     }
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, d);
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     Map<String, Thresholds> thresholds = new LinkedHashMap<>();
     List<ModelSetup> setups = new ArrayList<>();
@@ -338,20 +339,6 @@ public final class WidthSweepJob {
       out.put(me.getKey(), byWidth);
     }
     return out;
-  }
-
-  /**
-   * Mean and 95% interval over the values that exist, as the map tree the influence job still
-   * builds its summary from (its typed record comes later; the sweep and train jobs use {@link Interval}).
-   */
-  public static Map<String, Object> interval(double[] values) {
-    Interval iv = Interval.of(values);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mean", iv.mean());
-    m.put("lo", iv.lo());
-    m.put("hi", iv.hi());
-    m.put("seeds", iv.seeds());
-    return m;
   }
 
   /**

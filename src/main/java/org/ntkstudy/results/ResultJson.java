@@ -31,14 +31,16 @@ import org.ntkstudy.io.RunOutput;
 /**
  * The one serializer of the result records ({@code summary.json} files): Jackson over the records'
  * annotations, pretty-printed exactly as {@link org.ntkstudy.io.Json} prints a map tree, every
- * non-finite number written as JSON null (and read back as null), and a map component marked
- * {@link Inline} written as top-level keys at its place in the key order.
+ * non-finite number written as JSON null (and read back as null), and a map or record component
+ * marked {@link Inline} written as top-level keys at its place in the key order.
  */
 public final class ResultJson {
   /**
-   * Marks a {@code Map<String, ?>} record component whose entries are written as keys of the
-   * enclosing object, at the component's position (e.g. spectrum's {@code kappa_<k>_<M>} family);
-   * when reading, every key that is not another component's goes into it. At most one per record.
+   * Marks a {@code Map<String, ?>} or record component whose entries (or components) are written as
+   * keys of the enclosing object, at the component's position (e.g. spectrum's {@code kappa_<k>_<M>}
+   * family, the influence dual table's verdict); when reading, every key that is not another
+   * component's goes into it. A record component that is null writes no keys, and reads back as null
+   * when none of its keys is there. At most one per record.
    */
   @Retention(RetentionPolicy.RUNTIME)
   @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT})
@@ -159,6 +161,12 @@ public final class ResultJson {
         spread.set(e.getKey(), e.getValue());
         it.remove();
       }
+    }
+    if (inline.getType().isRecord()) {
+      if (spread.isEmpty()) {
+        return; // an absent record: the component reads as null
+      }
+      gather(spread, inline.getType());
     }
     obj.set(jsonName(inline), spread);
   }

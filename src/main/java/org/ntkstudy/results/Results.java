@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.ntkstudy.io.Json;
 
 /**
  * Reads results back from their folders: one job's {@code summary.json} as its record, or a whole
@@ -37,7 +36,7 @@ public final class Results {
 
   /**
    * Every result of the study folder {@code studyDir}, finished or still in progress: the parts
-   * that have a summary.json, typed (influence as a map tree), and why the others have none.
+   * that have a summary.json, typed, and why the others have none.
    */
   public static StudyOutputs read(String studyDir, Configuration conf) {
     Path dir = new Path(studyDir);
@@ -61,7 +60,7 @@ public final class Results {
           texts.containsKey("spectrum") ? ResultJson.read(texts.get("spectrum"), SpectrumResult.class) : null,
           texts.containsKey("sweep") ? ResultJson.read(texts.get("sweep"), SweepResult.class) : null,
           texts.containsKey("train") ? ResultJson.read(texts.get("train"), TrainResult.class) : null,
-          texts.containsKey("influence") ? Json.read(texts.get("influence")) : null,
+          texts.containsKey("influence") ? ResultJson.read(texts.get("influence"), InfluenceResult.class) : null,
           absent);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the results of " + studyDir + ": " + e.getMessage(), e);

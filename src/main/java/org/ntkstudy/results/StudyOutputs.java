@@ -4,13 +4,13 @@ import java.util.Map;
 
 /**
  * A study folder's results, typed: the study's own summary and each part's (null when the part has
- * no summary.json), with the influence part still a map tree until it has its record.
+ * no summary.json).
  *
  * @param study the study's summary, or null while the study has not finished
  * @param spectrum the spectrum part's result, or null
  * @param sweep the sweep part's result, or null
  * @param train the train part's result, or null
- * @param influence the influence part's summary as a map tree, or null
+ * @param influence the influence part's result, or null
  * @param absent part → why it has no result (no folder, or no summary.json yet), in the parts' order
  */
 public record StudyOutputs(
@@ -18,7 +18,7 @@ public record StudyOutputs(
     SpectrumResult spectrum,
     SweepResult sweep,
     TrainResult train,
-    Map<String, Object> influence,
+    InfluenceResult influence,
     Map<String, String> absent) {
 
   public StudyOutputs {

@@ -48,6 +48,14 @@ public record TrainResult(
     return List.copyOf(groups.keySet());
   }
 
+  /**
+   * Where a train output keeps one network's weights ({@code W.npy}, {@code a.npy}), relative to the
+   * output folder: the layout the train job writes and the influence job's {@code --train-dir} reads.
+   */
+  public static String weightsDir(String model, double sigma0, String optimizer, int width, long seed) {
+    return "weights/" + model + "/sigma0=" + sigma0 + "/opt=" + optimizer + "/m=" + width + "/seed=" + seed;
+  }
+
   /** The figures of one group, or null when the grid has no such group. */
   public TrainFigures figures(String model, int width, double sigma0, String optimizer) {
     var byWidth = groups.get(model);

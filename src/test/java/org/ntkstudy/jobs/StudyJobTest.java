@@ -68,7 +68,7 @@ class StudyJobTest {
     assertEquals(SpectrumResult.JOB, all.spectrum().job());
     assertEquals(List.of("relu", "attn"), all.sweep().models());
     assertTrue(all.train().cells() > 0);
-    assertEquals("influence", all.influence().get("job"));
+    assertEquals("influence", all.influence().job());
   }
 
   @Test

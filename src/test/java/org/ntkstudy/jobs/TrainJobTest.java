@@ -18,6 +18,7 @@ import org.ntkstudy.io.Npy;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.results.Interval;
@@ -30,7 +31,7 @@ import org.ntkstudy.testing.TestData;
 class TrainJobTest {
   static TrainJob.Config config(DatasetSpec spec, Path out, int partitions) {
     return new TrainJob.Config(spec, out.toString(), false, List.of(Model.RELU, Model.ATTN), List.of(8, 32),
-        List.of(0.01, 1.0), List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainJob.Profile.QUICK, 3,
+        List.of(0.01, 1.0), List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainingProfile.QUICK, 3,
         1e-2, 0, 16, 1e-3, false, null, null, 1e-3, 0, partitions);
   }
 
@@ -66,7 +67,7 @@ class TrainJobTest {
         && c.optimizer.equals("adam")).mapToDouble(c -> c.figures[2]).toArray();
     assertEquals(Interval.of(movement), a.result().interval("relu", 32, 0.01, "adam", "kernel_movement"));
     Path wFile = a.out().toUri().getPath() == null ? null
-        : Path.of(a.out().toUri().getPath(), TrainJob.weightsDir("relu", 0.01, "adam", 32, 1), "W.npy");
+        : Path.of(a.out().toUri().getPath(), TrainResult.weightsDir("relu", 0.01, "adam", 32, 1), "W.npy");
     try (InputStream in = Files.newInputStream(wFile)) {
       Matrix w = Npy.read(in, "W.npy");
       assertArrayEquals(local.weights().data(), w.data(), 0.0, "the trained weights, as trained");
@@ -98,14 +99,14 @@ class TrainJobTest {
       Npy.write(o, a);
     }
     TrainJob.Config cfg = new TrainJob.Config(spec, dir.resolve("out").toString(), false, List.of(Model.RELU),
-        List.of(10), List.of(1.0), List.of(Trainer.Optimizer.GD), 1, TrainJob.Profile.QUICK, 4, 1e-3, 0.5, 16, 0.0,
+        List.of(10), List.of(1.0), List.of(Trainer.Optimizer.GD), 1, TrainingProfile.QUICK, 4, 1e-3, 0.5, 16, 0.0,
         false, wFile.toString(), aFile.toString(), 1e-3, 0, 0);
     TrainJob.Result res = new TrainJob(cfg).run(SparkTestSession.get());
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);
     TrainingRun.Result local = TrainingRun.train(s.train().inputs(), s.train().targets(), s.test().inputs(),
         s.test().targets(), w0, new Matrix(10, 1, a), Trainer.Loss.MSE,
         new TrainingRun.Recipe(Trainer.Optimizer.GD, 4, 0.5, 16, 0.0), 0, new Matrix(12, 1));
-    Path written = Path.of(res.out().toUri().getPath(), TrainJob.weightsDir("relu", 1.0, "gd", 10, 0), "W.npy");
+    Path written = Path.of(res.out().toUri().getPath(), TrainResult.weightsDir("relu", 1.0, "gd", 10, 0), "W.npy");
     try (InputStream in = Files.newInputStream(written)) {
       assertArrayEquals(local.weights().data(), Npy.read(in, "W.npy").data(), 0.0);
     }

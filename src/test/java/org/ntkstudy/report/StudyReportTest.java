@@ -1,5 +1,6 @@
 package org.ntkstudy.report;
 
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.io.Json;
-import org.ntkstudy.jobs.InfluenceJob;
+import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.jobs.SpectrumJob;
 import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.jobs.WidthSweepJob;
@@ -77,18 +78,18 @@ class StudyReportTest {
         List.of(Model.RELU, Model.ATTN), List.of(8, 16, 64), 2, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30)).run(spark);
     TrainJob.Result trained = new TrainJob(new TrainJob.Config(spec, study.resolve("train").toString(), false,
         List.of(Model.RELU, Model.ATTN), List.of(8, 16), List.of(0.01, 1.0),
-        List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false,
+        List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false,
         null, null, 1e-3, 0, 0)).run(spark);
     new InfluenceJob(new InfluenceJob.Config(spec, study.resolve("influence").toString(), false, true, 1L << 30,
         List.of(Model.RELU, Model.ATTN), List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), List.of("transformed", "curated"),
         1e-3, InfluenceJob.KernelKind.EMPIRICAL, Influence.Target.MARGIN, trained.out().toString(), 16, 0.01,
-        Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
         InfluenceJob.Switch.ON, InfluenceJob.Switch.AUTO, 1000, 0)).run(spark);
     StudyOutputs outputs = Results.read(study.toString(), spark.sparkContext().hadoopConfiguration());
     spectrum = outputs.spectrum();
     sweep = outputs.sweep();
     train = outputs.train();
-    influence = new InfluenceView(outputs.influence());
+    influence = new InfluenceView(org.ntkstudy.results.ResultJson.toMap(outputs.influence()));
   }
 
   @Test

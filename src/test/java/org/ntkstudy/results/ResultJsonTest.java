@@ -40,6 +40,8 @@ class ResultJsonTest {
     "sweep.json, org.ntkstudy.results.SweepResult",
     "train.json, org.ntkstudy.results.TrainResult",
     "study.json, org.ntkstudy.results.StudyResult",
+    "influence.json, org.ntkstudy.results.InfluenceResult",
+    "influence-quick.json, org.ntkstudy.results.InfluenceResult",
     "kernel-empirical-lanczos.json, org.ntkstudy.results.KernelResult",
     "kernel-analytic.json, org.ntkstudy.results.KernelResult",
     "kernel-empirical-lapack.json, org.ntkstudy.results.KernelResult",
@@ -125,6 +127,74 @@ class ResultJsonTest {
       assertNotNull(r.provenance());
       assertNotNull(r.totalS());
     }
+  }
+
+  @Test
+  void influenceTablesAreTyped() {
+    InfluenceResult r = ResultJson.read(golden("influence.json"), InfluenceResult.class);
+    assertEquals(List.of("relu", "attn"), r.models());
+    MalleabilityFigures f = r.figures("relu", "fgsm", "transformed");
+    assertEquals(new Interval(0.3076923076923077, -0.6697080566288266, 1.285092672013442, 2), f.flipRate());
+    assertEquals(f.flipRate(), f.figure("flip_rate"));
+    assertEquals(new Interval(null, null, null, 0), r.figures("attn", "none", "curated").controlRandom());
+    assertNull(r.figures("attn", "mim", "transformed"));
+    assertEquals(new FlipRateRatio(0.14285714285714285, 0.0, 0.5, 2, 2, null), r.ratio("pgd", "transformed"));
+    assertEquals(PaperFlipRates.PAPER, r.paperFlipRates());
+    assertEquals(List.of("source", "mnist_10class", "cifar10_10class", "mnist_3_vs_8", "attacks"),
+        List.copyOf(ResultJson.toMap(r.paperFlipRates()).keySet()));
+    assertEquals(TransductiveLooSummary.DEFINITION, r.transductive().definition());
+    assertEquals(0.90625, r.transductive().seeds().get("0").signAgreement());
+    assertNull(r.retrainLoo(), "retrain_loo did not run (n > 100): the key is absent");
+    assertEquals(0.84375, r.dual().table().get("attn").krrTestAccuracy());
+    assertEquals(new Interval(0.5, 0.5, 0.5, 2), r.dual().table().get("attn").netTestAccuracy());
+    assertTrue(r.dual().verdict().attnApproximatesBetter());
+    assertEquals(Boolean.FALSE, r.dual().verdict().attnMoreMalleable());
+    assertEquals(DualTable.Verdict.of(0.4112333523026624, 0.4735927356287098, false), r.dual().verdict());
+    assertEquals("margin", r.influenceTarget());
+    assertEquals(128L, r.provenance().config().get("width"));
+  }
+
+  @Test
+  void influenceOptionalPartsSurviveARoundTrip() {
+    Interval a = Interval.of(new double[] {0.25, 0.5});
+    MalleabilityFigures f = new MalleabilityFigures(a, a, a, Interval.of(new double[0]), a);
+    Map<String, Map<String, Map<String, MalleabilityFigures>>> mall = new LinkedHashMap<>();
+    mall.put("relu", Map.of("fgsm", Map.of("transformed", f)));
+    mall.put("attn", Map.of("fgsm", Map.of("transformed", f)));
+    Map<String, Map<String, FlipRateRatio>> ratio = Map.of("fgsm",
+        Map.of("transformed", FlipRateRatio.none(2, 2)));
+    LooAgreement agree = new LooAgreement(Double.NaN, 0.5, 0.75, 0.25, 1.5, null);
+    Map<String, LooSummary> models = new LinkedHashMap<>();
+    models.put("relu", new LooSummary(a, a, Map.of("0", agree)));
+    models.put("attn", new LooSummary(a, Interval.of(new double[] {Double.NaN}), Map.of("0", agree)));
+    RetrainLooSummary retrain = new RetrainLooSummary(RetrainLooSummary.definition(3), models);
+    DualRow row = new DualRow(0.5, Double.NaN, 0.125, a, a, a, Map.of(DualRow.flipKey("fgsm", "transformed"), a));
+    Map<String, DualRow> table = new LinkedHashMap<>();
+    table.put("relu", row);
+    table.put("attn", row);
+    DualTable withVerdict = new DualTable(table, DualTable.Verdict.of(0.25, 0.5, null));
+    InfluenceResult r = new InfluenceResult("influence", "fashion-mnist", "binary", 12, 6, 1e-3, "analytic",
+        "output", 2, 0.1, 0.3, "Cholesky", mall, ratio, PaperFlipRates.PAPER, null, retrain, withVerdict, 1.5,
+        provenance());
+    String json = ResultJson.write(r);
+    assertFalse(json.contains("\"transductive\""), "an analysis that did not run is an absent key: " + json);
+    assertTrue(json.contains("\"note\" : \"" + FlipRateRatio.NO_RATIO + "\""), json);
+    assertTrue(json.contains("\"attn_more_malleable\" : null"), "an undetermined verdict is null: " + json);
+    assertEquals(r, ResultJson.read(json, InfluenceResult.class));
+    List<String> retrainKeys = List.copyOf(ResultJson.toMap(r.retrainLoo()).keySet());
+    assertEquals(List.of("definition", "relu", "attn"), retrainKeys, "models beside the definition, in order");
+    List<String> dualKeys = List.copyOf(ResultJson.toMap(withVerdict).keySet());
+    assertEquals(List.of("table", "attn_approximates_better", "attn_more_malleable", "statement"), dualKeys);
+    assertTrue(r.dual().verdict().statement().endsWith("both hold: undetermined"), r.dual().verdict().statement());
+
+    // One model: no verdict keys at all, and none read back.
+    InfluenceResult one = new InfluenceResult("influence", "fashion-mnist", "binary", 12, 6, 1e-3, "empirical",
+        "margin", 2, 0.1, 0.3, "Cholesky", Map.of("relu", mall.get("relu")), Map.of(), PaperFlipRates.PAPER,
+        new TransductiveLooSummary(TransductiveLooSummary.DEFINITION, a, a, Map.of("1", agree)), null,
+        new DualTable(Map.of("relu", row), null), 0.5, provenance());
+    String oj = ResultJson.write(one);
+    assertFalse(oj.contains("statement") || oj.contains("retrain_loo"), oj);
+    assertEquals(one, ResultJson.read(oj, InfluenceResult.class));
   }
 
   @Test

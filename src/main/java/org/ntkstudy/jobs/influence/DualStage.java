@@ -3,14 +3,16 @@ package org.ntkstudy.jobs.influence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.KernelRidge;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.results.DualRow;
+import org.ntkstudy.results.DualTable;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.Interval;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
@@ -34,10 +36,11 @@ public final class DualStage {
    * The summary's {@code dual} entry; {@code ratio} is {@link MalleabilityTable#ratio}'s, whose PGD
    * transformed interval decides whether attention is the more malleable.
    */
-  public Map<String, Object> run(List<CleanRun> cleans, MalleabilityTable malleability, Map<String, Object> ratio) {
+  public DualTable run(List<CleanRun> cleans, MalleabilityTable malleability,
+      Map<String, Map<String, FlipRateRatio>> ratio) {
     JavaSparkContext jsc = ctx.jsc();
     Map<MalleabilityRow.Key, List<MalleabilityRow>> groups = malleability.groups();
-    Map<String, Object> table = new LinkedHashMap<>();
+    Map<String, DualRow> table = new LinkedHashMap<>();
     StringBuilder csv = new StringBuilder("model,krr_test_mse,krr_test_accuracy,krr_alignment,net_test_accuracy,"
         + "net_test_loss,net_alignment_T");
     List<String> flipKeys = new ArrayList<>();
@@ -77,61 +80,43 @@ public final class DualStage {
       }
       mse /= yt.rows();
       krrMse.put(model, mse);
+      double krrAccuracy = TrainingRun.accuracy(f, yt);
       int m = mi;
       List<CleanRun> mine = cleans.stream().filter(c -> c.modelIndex() == m).toList();
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("krr_test_mse", mse);
-      row.put("krr_test_accuracy", TrainingRun.accuracy(f, yt));
-      row.put("krr_alignment", krrAlignment);
-      row.put("net_test_accuracy", WidthSweepJob.interval(mine.stream().mapToDouble(CleanRun::testAccuracy).toArray()));
-      row.put("net_test_loss", WidthSweepJob.interval(mine.stream().mapToDouble(CleanRun::testLoss).toArray()));
-      row.put("net_alignment_T", WidthSweepJob.interval(mine.stream().mapToDouble(CleanRun::alignment).toArray()));
-      Map<String, Object> flips = new LinkedHashMap<>();
+      Map<String, Interval> flips = new LinkedHashMap<>();
       for (Map.Entry<MalleabilityRow.Key, List<MalleabilityRow>> g : groups.entrySet()) {
         if (g.getKey().model().equals(model)) {
           flips.put(flipKey(g.getKey()),
-              WidthSweepJob.interval(g.getValue().stream().mapToDouble(MalleabilityRow::flipRate).toArray()));
+              Interval.of(g.getValue().stream().mapToDouble(MalleabilityRow::flipRate).toArray()));
         }
       }
-      row.put("vulnerability", flips);
+      DualRow row = new DualRow(mse, krrAccuracy, krrAlignment,
+          Interval.of(mine.stream().mapToDouble(CleanRun::testAccuracy).toArray()),
+          Interval.of(mine.stream().mapToDouble(CleanRun::testLoss).toArray()),
+          Interval.of(mine.stream().mapToDouble(CleanRun::alignment).toArray()), flips);
       table.put(model, row);
-      csv.append(model).append(',').append(mse).append(',').append(row.get("krr_test_accuracy")).append(',')
-          .append(row.get("krr_alignment")).append(',').append(mean(row.get("net_test_accuracy"))).append(',')
-          .append(mean(row.get("net_test_loss"))).append(',').append(mean(row.get("net_alignment_T")));
+      // The CSV keeps the raw figures (NaN as Java prints it); a missing interval mean reads "null".
+      csv.append(model).append(',').append(mse).append(',').append(krrAccuracy).append(',')
+          .append(krrAlignment).append(',').append((Object) row.netTestAccuracy().mean()).append(',')
+          .append((Object) row.netTestLoss().mean()).append(',').append((Object) row.netAlignmentT().mean());
       for (String fk : flipKeys) {
-        Object iv = flips.get(fk);
-        csv.append(',').append(iv == null ? "" : String.valueOf(mean(iv)));
+        Interval iv = flips.get(fk);
+        csv.append(',').append(iv == null ? "" : String.valueOf(iv.mean()));
       }
       csv.append('\n');
     }
     ctx.output().writeText("dual.csv", csv.toString());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("table", table);
+    DualTable.Verdict verdict = null;
     if (krrMse.containsKey("attn") && krrMse.containsKey("relu")) {
-      boolean approx = krrMse.get("attn") < krrMse.get("relu");
-      Boolean vulnerable = null;
-      Object pgd = ratio.get("pgd") instanceof Map<?, ?> mp ? mp.get("transformed") : null;
-      if (pgd instanceof Map<?, ?> r && r.get("lo") instanceof Double lo) {
-        vulnerable = lo > 1;
-      }
-      out.put("attn_approximates_better", approx);
-      out.put("attn_more_malleable", vulnerable);
-      out.put("statement", String.format(Locale.ROOT,
-          "kernel ridge with H_inf: test MSE %.4g on x~ (attn) vs %.4g on x (relu), so attention %s; the attn/relu"
-              + " flip-rate ratio (PGD, transformed) %s; both hold: %s",
-          krrMse.get("attn"), krrMse.get("relu"), approx ? "approximates better" : "does not approximate better",
-          vulnerable == null ? "was not measured or does not exist" : vulnerable ? "has its 95% interval above 1"
-              : "does not have its 95% interval above 1",
-          vulnerable == null ? "undetermined" : Boolean.toString(approx && vulnerable)));
+      Map<String, FlipRateRatio> pgd = ratio.get("pgd");
+      FlipRateRatio r = pgd == null ? null : pgd.get("transformed");
+      Boolean vulnerable = r != null && r.lo() != null ? r.lo() > 1 : null;
+      verdict = DualTable.Verdict.of(krrMse.get("attn"), krrMse.get("relu"), vulnerable);
     }
-    return out;
+    return new DualTable(table, verdict);
   }
 
   private static String flipKey(MalleabilityRow.Key key) {
-    return "flip_rate_" + key.attack() + "_" + key.intervention();
-  }
-
-  private static Object mean(Object interval) {
-    return interval instanceof Map<?, ?> m ? m.get("mean") : interval;
+    return DualRow.flipKey(key.attack(), key.intervention());
   }
 }

@@ -3,9 +3,8 @@ package org.ntkstudy.jobs.influence;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.UserInputException;
-import org.ntkstudy.jobs.InfluenceJob;
-import org.ntkstudy.jobs.JobOptions;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ public record Factorisation(int tile) {
     }
     // A task holds about four T×n strips (its own, the inverse's accumulators, the broadcast one
     // and its output): by default the largest tile up to 1024 that fits half a task's memory.
-    long taskShare = JobOptions.taskShare(spark);
+    long taskShare = TaskMemory.taskShare(spark);
     int byMemory = (int) Math.min(Integer.MAX_VALUE, taskShare / 2 / (4L * 8 * n));
     int t = config.block() > 0 ? Math.min(config.block(), n)
         : Math.min(n, Math.max(TILE_MIN, Math.min(TILE_DEFAULT, byMemory)));

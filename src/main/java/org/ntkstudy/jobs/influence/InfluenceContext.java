@@ -7,7 +7,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.InfluenceJob;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.spark.ModelInputs;

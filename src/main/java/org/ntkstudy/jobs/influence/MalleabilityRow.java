@@ -2,6 +2,7 @@ package org.ntkstudy.jobs.influence;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ntkstudy.results.MalleabilityFigures;
 
 /**
  * One row of {@code malleability.parquet}: a cell (model, attack, intervention, seed) and its
@@ -19,8 +20,7 @@ public record MalleabilityRow(String model, String attack, String intervention, 
     double spearman, double topkOverlap, double controlRandom, double controlNoiseFloor) {
 
   /** The figures, in column order after model, attack, intervention, seed. */
-  public static final List<String> METRICS =
-      List.of("flip_rate", "spearman", "topk_overlap", "control_random", "control_noise_floor");
+  public static final List<String> METRICS = MalleabilityFigures.NAMES;
 
   /** The figure {@code METRICS.get(m)}. */
   double metric(int m) {

@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.InfluenceJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;

@@ -10,8 +10,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Malleability;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.MalleabilityFigures;
 
 /**
  * The malleability cells' rows (SCIENCE §5) and what the summary says of them: each figure's mean
@@ -33,18 +35,21 @@ public record MalleabilityTable(List<MalleabilityRow> rows) {
     return g;
   }
 
-  /** model → attack → intervention → figure → mean and interval over seeds. */
-  public Map<String, Object> summary() {
-    Map<String, Object> out = new LinkedHashMap<>();
+  /** model → attack → intervention → each figure's mean and interval over seeds (SCIENCE §5). */
+  public Map<String, Map<String, Map<String, MalleabilityFigures>>> summary() {
+    Map<String, Map<String, Map<String, MalleabilityFigures>>> out = new LinkedHashMap<>();
     for (Map.Entry<MalleabilityRow.Key, List<MalleabilityRow>> g : groups().entrySet()) {
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      for (int m = 0; m < MalleabilityRow.METRICS.size(); m++) {
-        int col = m;
-        metrics.put(MalleabilityRow.METRICS.get(m), WidthSweepJob.interval(g.getValue().stream()
-            .mapToDouble(r -> r.metric(col)).toArray()));
-      }
+      List<MalleabilityRow> seeds = g.getValue();
+      MalleabilityFigures figures = new MalleabilityFigures(
+          Interval.of(seeds.stream().mapToDouble(MalleabilityRow::flipRate).toArray()),
+          Interval.of(seeds.stream().mapToDouble(MalleabilityRow::spearman).toArray()),
+          Interval.of(seeds.stream().mapToDouble(MalleabilityRow::topkOverlap).toArray()),
+          Interval.of(seeds.stream().mapToDouble(MalleabilityRow::controlRandom).toArray()),
+          Interval.of(seeds.stream().mapToDouble(MalleabilityRow::controlNoiseFloor).toArray()));
       MalleabilityRow.Key key = g.getKey();
-      nested(nested(out, key.model()), key.attack()).put(key.intervention(), metrics);
+      out.computeIfAbsent(key.model(), x -> new LinkedHashMap<>())
+          .computeIfAbsent(key.attack(), x -> new LinkedHashMap<>())
+          .put(key.intervention(), figures);
     }
     return out;
   }
@@ -54,8 +59,8 @@ public record MalleabilityTable(List<MalleabilityRow> rows) {
    * interval ({@code bootstrap} draws seeded by {@code seed}, SCIENCE §5); null figures with a note
    * when relu's mean flip rate is 0.
    */
-  public Map<String, Object> ratio(int bootstrap, long seed) {
-    Map<String, Object> out = new LinkedHashMap<>();
+  public Map<String, Map<String, FlipRateRatio>> ratio(int bootstrap, long seed) {
+    Map<String, Map<String, FlipRateRatio>> out = new LinkedHashMap<>();
     Map<MalleabilityRow.Key, List<MalleabilityRow>> g = groups();
     for (Map.Entry<MalleabilityRow.Key, List<MalleabilityRow>> e : g.entrySet()) {
       MalleabilityRow.Key key = e.getKey();
@@ -69,34 +74,11 @@ public record MalleabilityTable(List<MalleabilityRow> rows) {
       double[] num = e.getValue().stream().mapToDouble(MalleabilityRow::flipRate).toArray();
       double[] den = relu.stream().mapToDouble(MalleabilityRow::flipRate).toArray();
       Malleability.RatioInterval ri = Malleability.ratio(num, den, bootstrap, seed);
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("mean", ri == null ? null : ri.mean());
-      v.put("lo", ri == null ? null : ri.lo());
-      v.put("hi", ri == null ? null : ri.hi());
-      v.put("seeds_attn", num.length);
-      v.put("seeds_relu", den.length);
-      if (ri == null) {
-        v.put("note", "relu's mean flip rate is 0: the ratio does not exist");
-      }
-      nested(out, key.attack()).put(key.intervention(), v);
+      out.computeIfAbsent(key.attack(), x -> new LinkedHashMap<>()).put(key.intervention(), ri == null
+          ? FlipRateRatio.none(num.length, den.length)
+          : new FlipRateRatio(ri.mean(), ri.lo(), ri.hi(), num.length, den.length, null));
     }
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> nested(Map<String, Object> m, String key) {
-    return (Map<String, Object>) m.computeIfAbsent(key, x -> new LinkedHashMap<String, Object>());
-  }
-
-  /** The paper's flip rates at ε = 0.3 (SCIENCE §5), in percent, for the report to show beside ours. */
-  public static Map<String, Object> paperFlipRates() {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("source", "arXiv 2603.13085, eps = 0.3, percent; FGSM / PGD / MIM (SCIENCE 5)");
-    p.put("mnist_10class", Map.of("relu", List.of(4.1, 3.3, 3.4), "attn", List.of(34.6, 28.9, 21.9)));
-    p.put("cifar10_10class", Map.of("relu", List.of(3.3, 3.1, 3.2), "attn", List.of(26.4, 19.1, 20.5)));
-    p.put("mnist_3_vs_8", Map.of("relu", List.of(8.4, 8.4, 8.6), "attn", List.of(25.9, 41.0, 40.5)));
-    p.put("attacks", List.of("fgsm", "pgd", "mim"));
-    return p;
   }
 
   /** Writes {@code malleability.parquet} (one file) and {@code malleability.csv}. */

@@ -7,14 +7,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.ntkstudy.UserInputException;
 import org.ntkstudy.io.Npy;
-import org.ntkstudy.jobs.InfluenceJob;
-import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.SymmetricEigen;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
@@ -47,7 +46,7 @@ public final class Networks {
       for (int s = 0; s < config.seeds(); s++) {
         long seed = config.data().seed() + s;
         String dir = config.trainDir().replaceAll("/+$", "") + "/"
-            + TrainJob.weightsDir(model.key(), config.sigma0(), opt, config.width(), seed);
+            + TrainResult.weightsDir(model.key(), config.sigma0(), opt, config.width(), seed);
         Matrix w;
         Matrix a;
         try {

@@ -13,8 +13,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntkstudy.io.CsvTable;
-import org.ntkstudy.jobs.InfluenceJob;
-import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;
@@ -22,6 +20,10 @@ import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.LooAgreement;
+import org.ntkstudy.results.LooSummary;
+import org.ntkstudy.results.RetrainLooSummary;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ public final class RetrainLooStage {
   }
 
   /** The summary's {@code retrain_loo} entry, or empty when the stage is off. */
-  public Optional<Map<String, Object>> run(List<CleanRun> cleans) {
+  public Optional<RetrainLooSummary> run(List<CleanRun> cleans) {
     InfluenceJob.Config cfg = ctx.config();
     JavaSparkContext jsc = ctx.jsc();
     Trainer.Loss loss = ctx.loss();
@@ -70,13 +72,10 @@ public final class RetrainLooStage {
       return Optional.empty();
     }
     List<Row> rows = new ArrayList<>();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("definition", "full-batch GD from the same initialisation, no weight decay, example i removed, "
-        + cfg.epochCount() + " epochs; f(x_t) - f_{-i}(x_t) against the closed form with Theta_T of the full-data GD"
-        + " network");
+    Map<String, LooSummary> models = new LinkedHashMap<>();
     for (int mi = 0; mi < cfg.models().size(); mi++) {
       InfluenceWork.Setup s = ctx.setups().get(mi).value();
-      Map<String, Object> perModel = new LinkedHashMap<>();
+      Map<String, LooAgreement> perModel = new LinkedHashMap<>();
       List<Double> corr = new ArrayList<>();
       List<Double> agree = new ArrayList<>();
       for (CleanRun c : cleans) {
@@ -132,16 +131,13 @@ public final class RetrainLooStage {
         for (int i = 0; i < n; i++) {
           rows.add(RowFactory.create(s.model.key(), seed, i, closed[i], retrained[i]));
         }
-        Map<String, Object> m = LooComparison.compare(retrained, closed, Malleability.topCount(cfg.tau(), n));
+        LooAgreement m = LooComparison.compare(retrained, closed, Malleability.topCount(cfg.tau(), n));
         perModel.put(Long.toString(seed), m);
-        corr.add((Double) m.get("pearson"));
-        agree.add((Double) m.get("sign_agreement"));
+        corr.add(LooComparison.value(m.pearson()));
+        agree.add(LooComparison.value(m.signAgreement()));
       }
-      Map<String, Object> mm = new LinkedHashMap<>();
-      mm.put("pearson", WidthSweepJob.interval(corr.stream().mapToDouble(Double::doubleValue).toArray()));
-      mm.put("sign_agreement", WidthSweepJob.interval(agree.stream().mapToDouble(Double::doubleValue).toArray()));
-      mm.put("seeds", perModel);
-      out.put(s.model.key(), mm);
+      models.put(s.model.key(), new LooSummary(Interval.of(corr.stream().mapToDouble(Double::doubleValue).toArray()),
+          Interval.of(agree.stream().mapToDouble(Double::doubleValue).toArray()), perModel));
     }
     StructType schema = new StructType()
         .add("model", DataTypes.StringType, false)
@@ -151,6 +147,6 @@ public final class RetrainLooStage {
         .add("influence_retrained", DataTypes.DoubleType, false);
     ctx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(ctx.output().uri("retrain_loo.parquet"));
     CsvTable.write(ctx.output(), "retrain_loo.csv", schema, rows);
-    return Optional.of(out);
+    return Optional.of(new RetrainLooSummary(RetrainLooSummary.definition(cfg.epochCount()), models));
   }
 }

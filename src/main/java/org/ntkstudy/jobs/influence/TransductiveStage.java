@@ -12,12 +12,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ntkstudy.io.CsvTable;
-import org.ntkstudy.jobs.InfluenceJob;
-import org.ntkstudy.jobs.WidthSweepJob;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.TransductiveLoo;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.LooAgreement;
+import org.ntkstudy.results.TransductiveLooSummary;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class TransductiveStage {
   }
 
   /** The summary's {@code transductive} entry, or empty when attn is not among the models or the stage is off. */
-  public Optional<Map<String, Object>> run(List<CleanRun> cleans) {
+  public Optional<TransductiveLooSummary> run(List<CleanRun> cleans) {
     InfluenceJob.Config config = ctx.config();
     JavaSparkContext jsc = ctx.jsc();
     int mi = config.models().indexOf(Model.ATTN);
@@ -56,7 +57,7 @@ public final class TransductiveStage {
     }
     InfluenceWork.Setup s = ctx.setups().get(mi).value();
     List<Row> rows = new ArrayList<>();
-    Map<String, Object> perSeed = new LinkedHashMap<>();
+    Map<String, LooAgreement> perSeed = new LinkedHashMap<>();
     List<Double> corr = new ArrayList<>();
     List<Double> agree = new ArrayList<>();
     for (CleanRun c : cleans) {
@@ -92,10 +93,10 @@ public final class TransductiveStage {
       for (int i = 0; i < n; i++) {
         rows.add(RowFactory.create("attn", c.net().seed(), i, totals[i], trans[i]));
       }
-      Map<String, Object> m = LooComparison.compare(totals, trans, Malleability.topCount(config.tau(), n));
+      LooAgreement m = LooComparison.compare(totals, trans, Malleability.topCount(config.tau(), n));
       perSeed.put(Long.toString(c.net().seed()), m);
-      corr.add((Double) m.get("pearson"));
-      agree.add((Double) m.get("sign_agreement"));
+      corr.add(LooComparison.value(m.pearson()));
+      agree.add(LooComparison.value(m.signAgreement()));
     }
     StructType schema = new StructType()
         .add("model", DataTypes.StringType, false)
@@ -105,12 +106,9 @@ public final class TransductiveStage {
         .add("influence_transductive", DataTypes.DoubleType, false);
     ctx.spark().createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(ctx.output().uri("transductive.parquet"));
     CsvTable.write(ctx.output(), "transductive.csv", schema, rows);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("definition", "total influence I_i with example i also removed from the attention context"
-        + " (C - x_i x_i^T, every x~ and the kernel recomputed) against the fixed-kernel closed form");
-    out.put("pearson", WidthSweepJob.interval(corr.stream().mapToDouble(Double::doubleValue).toArray()));
-    out.put("sign_agreement", WidthSweepJob.interval(agree.stream().mapToDouble(Double::doubleValue).toArray()));
-    out.put("seeds", perSeed);
+    TransductiveLooSummary out = new TransductiveLooSummary(TransductiveLooSummary.DEFINITION,
+        Interval.of(corr.stream().mapToDouble(Double::doubleValue).toArray()),
+        Interval.of(agree.stream().mapToDouble(Double::doubleValue).toArray()), perSeed);
     return Optional.of(out);
   }
 }

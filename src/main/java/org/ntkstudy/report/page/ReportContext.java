@@ -68,7 +68,7 @@ public final class ReportContext {
     this.dir = dir;
     this.displayDir = displayDir;
     this.outputs = Results.read(dir.toString(), spark.sparkContext().hadoopConfiguration());
-    this.influence = outputs.influence() == null ? null : new InfluenceView(outputs.influence());
+    this.influence = outputs.influence() == null ? null : new InfluenceView(org.ntkstudy.results.ResultJson.toMap(outputs.influence()));
   }
 
   // ------------------------------------------------------------------ results

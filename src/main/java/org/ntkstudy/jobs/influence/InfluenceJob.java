@@ -1,4 +1,4 @@
-package org.ntkstudy.jobs;
+package org.ntkstudy.jobs.influence;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,24 +15,22 @@ import org.ntkstudy.data.Task;
 import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
-import org.ntkstudy.jobs.influence.CleanInfluence;
-import org.ntkstudy.jobs.influence.CleanRun;
-import org.ntkstudy.jobs.influence.DualStage;
-import org.ntkstudy.jobs.influence.Factorisation;
-import org.ntkstudy.jobs.influence.InfluenceContext;
-import org.ntkstudy.jobs.influence.InfluenceWork;
-import org.ntkstudy.jobs.influence.MalleabilityStage;
-import org.ntkstudy.jobs.influence.MalleabilityTable;
-import org.ntkstudy.jobs.influence.Networks;
-import org.ntkstudy.jobs.influence.RetrainLooStage;
-import org.ntkstudy.jobs.influence.TransductiveStage;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.report.Provenance;
+import org.ntkstudy.results.DualTable;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.InfluenceResult;
+import org.ntkstudy.results.PaperFlipRates;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.RetrainLooSummary;
+import org.ntkstudy.results.TransductiveLooSummary;
 import org.ntkstudy.spark.Stages;
+import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +70,7 @@ public final class InfluenceJob {
   public record Config(DatasetSpec data, String out, boolean overwrite, boolean npy, long maxDriverBytes,
       List<Model> models, List<Attacks.Kind> attacks, List<String> interventions, double lambda, KernelKind kernel,
       Influence.Target target, String trainDir, int width, double sigma0, Trainer.Optimizer optimizer, int seeds,
-      TrainJob.Profile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
+      TrainingProfile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
       double eps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo, Switch transductive,
       int bootstrap, int block) implements java.io.Serializable {
 
@@ -120,7 +118,7 @@ public final class InfluenceJob {
 
     /** The epochs: {@code --epochs}, or the profile's when 0. */
     public int epochCount() {
-      return epochs > 0 ? epochs : profile.epochs;
+      return epochs > 0 ? epochs : profile.epochs();
     }
 
     /** The same configuration writing to {@code out} (the study job places its parts). */
@@ -134,7 +132,7 @@ public final class InfluenceJob {
     }
 
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>(JobOptions.datasetMap(data));
+      Map<String, Object> m = new LinkedHashMap<>(data.toMap());
       m.put("out", out);
       m.put("models", models.stream().map(Model::key).toList());
       m.put("attacks", attacks.stream().map(Attacks.Kind::key).toList());
@@ -147,7 +145,7 @@ public final class InfluenceJob {
       m.put("sigma0", sigma0);
       m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
       m.put("seeds", seeds);
-      m.putAll(JobOptions.recipeMap(profile.name().toLowerCase(Locale.ROOT), epochCount(), lr, gdLr, batch,
+      m.putAll(TrainingProfile.recipeMap(profile.key(), epochCount(), lr, gdLr, batch,
           weightDecay, symmetric));
       m.put("eps", eps);
       m.put("tau", tau);
@@ -176,8 +174,13 @@ public final class InfluenceJob {
     }
   }
 
-  /** What the job produced. */
-  public record Result(Path out, Map<String, Object> summary) {}
+  /**
+   * What the job produced.
+   *
+   * @param out the committed output folder
+   * @param result what its summary.json says
+   */
+  public record Result(Path out, InfluenceResult result) {}
 
   private final Config config;
   private boolean resume;
@@ -222,7 +225,7 @@ public final class InfluenceJob {
           + " is too small for --tau " + config.tau());
     }
     Trainer.Loss loss = data.task() == Task.BINARY ? Trainer.Loss.MSE : Trainer.Loss.CROSS_ENTROPY;
-    int block = config.block() > 0 ? Math.min(config.block(), n) : JobOptions.defaultBlock(spark, n, data.d());
+    int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, data.d());
     Factorisation factorisation = Factorisation.choose(spark, config, n, nt);
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
     RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
@@ -235,35 +238,21 @@ public final class InfluenceJob {
 
     List<CleanRun> cleans = new CleanInfluence(ctx).run(Networks.of(ctx));
     MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, resume, failAfterCells).run(cleans);
-    Map<String, Object> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
-
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("job", "influence");
-    summary.put("dataset", config.data().dataset());
-    summary.put("task", data.task().name().toLowerCase(Locale.ROOT));
-    summary.put("n", n);
-    summary.put("n_test", nt);
-    summary.put("lambda", config.lambda());
-    summary.put("kernel", config.kernel().name().toLowerCase(Locale.ROOT));
-    summary.put("influence_target", config.target().key());
-    summary.put("k", k);
-    summary.put("tau", config.tau());
-    summary.put("eps", config.eps());
-    summary.put("factorisation", factorisation.description());
-    summary.put("malleability", malleability.summary());
-    summary.put("ratio", ratio);
-    summary.put("paper_flip_rates", MalleabilityTable.paperFlipRates());
+    Map<String, Map<String, FlipRateRatio>> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
     malleability.write(spark, output);
     KillPoints.reach("influence tables");
-    new TransductiveStage(ctx).run(cleans).ifPresent(m -> summary.put("transductive", m));
-    new RetrainLooStage(ctx).run(cleans).ifPresent(m -> summary.put("retrain_loo", m));
-    summary.put("dual", new DualStage(ctx).run(cleans, malleability, ratio));
-    summary.put("total_s", (System.nanoTime() - t0) / 1e9);
-    summary.put("provenance", Provenance.of(spark, config.toMap(), config.data().seed()));
-    output.writeJson("summary.json", summary);
+    TransductiveLooSummary transductive = new TransductiveStage(ctx).run(cleans).orElse(null);
+    RetrainLooSummary retrainLoo = new RetrainLooStage(ctx).run(cleans).orElse(null);
+    DualTable dual = new DualStage(ctx).run(cleans, malleability, ratio);
+    InfluenceResult result = new InfluenceResult(InfluenceResult.JOB, config.data().dataset(),
+        data.task().name().toLowerCase(Locale.ROOT), n, nt, config.lambda(),
+        config.kernel().name().toLowerCase(Locale.ROOT), config.target().key(), k, config.tau(), config.eps(),
+        factorisation.description(), malleability.summary(), ratio, PaperFlipRates.PAPER, transductive, retrainLoo,
+        dual, (System.nanoTime() - t0) / 1e9, Provenance.record(spark, config.toMap(), config.data().seed()));
+    ResultJson.writeSummary(output, result);
     ctx.release();
     Path done = output.fingerprint(fingerprint).commit();
     LOG.info("influence written to {}", done);
-    return new Result(done, summary);
+    return new Result(done, result);
   }
 }

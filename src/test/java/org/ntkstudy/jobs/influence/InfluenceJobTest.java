@@ -1,7 +1,8 @@
-package org.ntkstudy.jobs;
+package org.ntkstudy.jobs.influence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ import org.ntkstudy.data.DatasetLoader;
 import org.ntkstudy.data.DatasetSpec;
 import org.ntkstudy.data.StudyData;
 import org.ntkstudy.io.Npy;
-import org.ntkstudy.jobs.influence.MalleabilityRow;
+import org.ntkstudy.jobs.TrainJob;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Malleability;
@@ -29,7 +30,14 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.NtkKernels;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.math.TrainingRun;
+import org.ntkstudy.results.DualRow;
+import org.ntkstudy.results.InfluenceResult;
+import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.MalleabilityFigures;
+import org.ntkstudy.results.ResultJson;
+import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
@@ -39,14 +47,14 @@ class InfluenceJobTest {
       List<String> interventions, InfluenceJob.Switch retrainLoo) {
     return new InfluenceJob.Config(spec, out.toString(), false, true, 1L << 30, List.of(Model.RELU, Model.ATTN),
         List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), interventions, 1e-3, kernel, Influence.Target.MARGIN, trainDir,
-        16, 0.01, Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false,
+        16, 0.01, Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false,
         false, retrainLoo, InfluenceJob.Switch.AUTO, 1000, 0);
   }
 
   /** Two seeds of relu and attn, width 16, three quick epochs: the networks both tests read. */
   static TrainJob.Config trainConfig(DatasetSpec spec, Path dir) {
     return new TrainJob.Config(spec, dir.resolve("train").toString(), false, List.of(Model.RELU, Model.ATTN),
-        List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3,
+        List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3,
         false, null, null, 1e-3, 0, 0);
   }
 
@@ -70,7 +78,7 @@ class InfluenceJobTest {
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);
     Matrix w;
     try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
-        TrainJob.weightsDir("relu", 0.01, "adam", 16, 1), "W.npy"))) {
+        TrainResult.weightsDir("relu", 0.01, "adam", 16, 1), "W.npy"))) {
       w = Npy.read(in, "W.npy");
     }
     Matrix x = s.train().inputs();
@@ -110,20 +118,22 @@ class InfluenceJobTest {
       assertTrue(flip >= 0 && flip <= 1, m.toString());
       assertEquals(m.getString(m.fieldIndex("intervention")).equals("curated"), m.isNullAt(m.fieldIndex("control_random")));
     }
-    Map<String, Object> summary = r.summary();
-    assertEquals(1e-3, summary.get("lambda"));
-    Map<?, ?> mallSummary = (Map<?, ?>) summary.get("malleability");
-    Map<?, ?> cell = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) mallSummary.get("attn")).get("pgd")).get("transformed");
+    InfluenceResult summary = r.result();
+    assertEquals(1e-3, summary.lambda());
+    MalleabilityFigures cell = summary.figures("attn", "pgd", "transformed");
     for (String metric : MalleabilityRow.METRICS) {
-      Map<?, ?> iv = (Map<?, ?>) cell.get(metric);
-      assertNotNull(iv.get("mean"), metric);
-      assertTrue((Double) iv.get("lo") <= (Double) iv.get("mean") && (Double) iv.get("mean") <= (Double) iv.get("hi"));
+      Interval iv = cell.figure(metric);
+      assertNotNull(iv.mean(), metric);
+      assertTrue(iv.lo() <= iv.mean() && iv.mean() <= iv.hi());
     }
-    Map<?, ?> ratio = (Map<?, ?>) ((Map<?, ?>) summary.get("ratio")).get("pgd");
-    assertTrue(ratio.containsKey("transformed"));
-    assertTrue(summary.containsKey("transductive"));
-    assertTrue(summary.containsKey("retrain_loo"));
-    assertTrue(((Map<?, ?>) summary.get("dual")).containsKey("statement"));
+    assertNotNull(summary.ratio("pgd", "transformed"));
+    assertNotNull(summary.transductive());
+    assertNotNull(summary.retrainLoo());
+    assertEquals(List.of("relu", "attn"), List.copyOf(summary.retrainLoo().models().keySet()));
+    assertNotNull(summary.dual().verdict().statement());
+    // summary.json says exactly what the job returned.
+    assertEquals(summary, ResultJson.read(Files.readString(Path.of(r.out().toUri().getPath(), "summary.json")),
+        InfluenceResult.class));
     assertEquals(2L * 40, spark.read().parquet(r.out() + "/transductive.parquet").count());
     assertEquals(2L * 2 * 40, spark.read().parquet(r.out() + "/retrain_loo.parquet").count());
     assertTrue(Files.exists(Path.of(r.out().toUri().getPath(), "dual.csv")));
@@ -132,7 +142,7 @@ class InfluenceJobTest {
     // The curated cell of relu seed 0, by hand: remove the top k, refit naively on the survivors.
     Matrix w0;
     try (InputStream in = Files.newInputStream(Path.of(trained.out().toUri().getPath(),
-        TrainJob.weightsDir("relu", 0.01, "adam", 16, 0), "W.npy"))) {
+        TrainResult.weightsDir("relu", 0.01, "adam", 16, 0), "W.npy"))) {
       w0 = Npy.read(in, "W.npy");
     }
     Matrix k0 = TrainingRun.ntk(x, w0);
@@ -163,7 +173,7 @@ class InfluenceJobTest {
       List<String> interventions, long maxDriverBytes, int block) {
     return new InfluenceJob.Config(spec, out.toString(), false, true, maxDriverBytes, List.of(Model.RELU, Model.ATTN),
         List.of(Attacks.Kind.FGSM), interventions, 1e-3, kernel, Influence.Target.OUTPUT, trainDir, 16, 0.01,
-        Trainer.Optimizer.ADAM, 2, TrainJob.Profile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
         InfluenceJob.Switch.AUTO, InfluenceJob.Switch.AUTO, 1000, block);
   }
 
@@ -182,9 +192,9 @@ class InfluenceJobTest {
           ivs, 1L << 30, 16)).run(spark);
       InfluenceJob.Result tiled = new InfluenceJob(budgeted(spec, dir.resolve("tiled-" + kernel), trainDir, kernel,
           ivs, 30_000, 8)).run(spark);
-      assertTrue(((String) driver.summary().get("factorisation")).contains("on the driver"));
+      assertTrue(driver.result().factorisation().contains("on the driver"));
       assertEquals("tiled Cholesky + triangular inverse across the executors (8 x 8 tiles)",
-          tiled.summary().get("factorisation"));
+          tiled.result().factorisation());
 
       String order = "model, seed, train_index, test_index";
       List<Row> a = spark.read().parquet(driver.out() + "/influence.parquet").orderBy(order.split(", ")[0],
@@ -222,21 +232,20 @@ class InfluenceJobTest {
         }
       }
       // The dual table: kernel ridge with H_inf and the networks' Theta_T alignment, both ways.
-      Map<?, ?> da = (Map<?, ?>) ((Map<?, ?>) driver.summary().get("dual")).get("table");
-      Map<?, ?> db = (Map<?, ?>) ((Map<?, ?>) tiled.summary().get("dual")).get("table");
+      Map<String, DualRow> da = driver.result().dual().table();
+      Map<String, DualRow> db = tiled.result().dual().table();
       for (String model : List.of("relu", "attn")) {
-        Map<?, ?> ra = (Map<?, ?>) da.get(model);
-        Map<?, ?> rb = (Map<?, ?>) db.get(model);
-        for (String f : List.of("krr_test_mse", "krr_test_accuracy", "krr_alignment")) {
-          assertEquals((Double) ra.get(f), (Double) rb.get(f), 1e-9 * Math.abs((Double) ra.get(f)), model + " " + f);
-        }
-        Map<?, ?> aa = (Map<?, ?>) ra.get("net_alignment_T");
-        Map<?, ?> ab = (Map<?, ?>) rb.get("net_alignment_T");
-        assertEquals((Double) aa.get("mean"), (Double) ab.get("mean"), 1e-12, model + " alignment");
+        DualRow ra = da.get(model);
+        DualRow rb = db.get(model);
+        assertEquals(ra.krrTestMse(), rb.krrTestMse(), 1e-9 * Math.abs(ra.krrTestMse()), model + " krr_test_mse");
+        assertEquals(ra.krrTestAccuracy(), rb.krrTestAccuracy(), 1e-9 * Math.abs(ra.krrTestAccuracy()),
+            model + " krr_test_accuracy");
+        assertEquals(ra.krrAlignment(), rb.krrAlignment(), 1e-9 * Math.abs(ra.krrAlignment()), model + " krr_alignment");
+        assertEquals(ra.netAlignmentT().mean(), rb.netAlignmentT().mean(), 1e-12, model + " alignment");
       }
       // The analyses that need the whole kernel in one task are skipped past the budget.
-      assertTrue(driver.summary().containsKey("transductive"));
-      assertTrue(!tiled.summary().containsKey("transductive"));
+      assertNotNull(driver.result().transductive());
+      assertNull(tiled.result().transductive());
     }
     // Past even the tiled path's needs: a clear error, nothing written.
     UserInputException e = assertThrows(UserInputException.class, () -> new InfluenceJob(budgeted(spec,

@@ -1,0 +1,54 @@
+package org.ntkstudy.results;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The influence summary's {@code dual} entry (SCIENCE §6): the table, one {@link DualRow} per model,
+ * and — when both relu and attn are in it — the verdict, written as keys beside {@code table}.
+ *
+ * @param table model → its row, in the models' order
+ * @param verdict whether attention approximates better and is more malleable, or null with one model
+ */
+@JsonPropertyOrder({"table", "verdict"})
+public record DualTable(
+    Map<String, DualRow> table,
+    @ResultJson.Inline @JsonInclude(JsonInclude.Include.NON_NULL) Verdict verdict) {
+
+  /**
+   * Whether attention's lower approximation error and its higher malleability both hold (SCIENCE §6).
+   *
+   * @param attnApproximatesBetter kernel ridge with H∞ has a lower test MSE on x̃ (attn) than on x (relu)
+   * @param attnMoreMalleable the attn/relu flip-rate ratio (PGD, transformed) has its 95% interval
+   *     above 1; null when it was not measured or does not exist
+   * @param statement the verdict in one sentence
+   */
+  @JsonPropertyOrder({"attn_approximates_better", "attn_more_malleable", "statement"})
+  public record Verdict(
+      @JsonProperty("attn_approximates_better") boolean attnApproximatesBetter,
+      @JsonProperty("attn_more_malleable") Boolean attnMoreMalleable,
+      String statement) {
+
+    /**
+     * The verdict from kernel ridge's test MSE with H∞ on x̃ (attn) and on x (relu), and whether the
+     * PGD-transformed ratio's interval lies above 1 (null: not measured or no ratio).
+     */
+    public static Verdict of(double attnMse, double reluMse, Boolean attnMoreMalleable) {
+      boolean approx = attnMse < reluMse;
+      return new Verdict(approx, attnMoreMalleable, String.format(Locale.ROOT,
+          "kernel ridge with H_inf: test MSE %.4g on x~ (attn) vs %.4g on x (relu), so attention %s; the attn/relu"
+              + " flip-rate ratio (PGD, transformed) %s; both hold: %s",
+          attnMse, reluMse, approx ? "approximates better" : "does not approximate better",
+          attnMoreMalleable == null ? "was not measured or does not exist"
+              : attnMoreMalleable ? "has its 95% interval above 1" : "does not have its 95% interval above 1",
+          attnMoreMalleable == null ? "undetermined" : Boolean.toString(approx && attnMoreMalleable)));
+    }
+  }
+
+  public DualTable {
+    table = ResultJson.ordered(table);
+  }
+}
