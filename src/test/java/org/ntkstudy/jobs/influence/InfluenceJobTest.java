@@ -42,8 +42,8 @@ import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
 
 /** The influence job against local recomputations of what it writes. */
-class InfluenceJobTest {
-  static InfluenceJob.Config config(DatasetSpec spec, Path out, String trainDir, InfluenceJob.KernelKind kernel,
+public class InfluenceJobTest {
+  public static InfluenceJob.Config config(DatasetSpec spec, Path out, String trainDir, InfluenceJob.KernelKind kernel,
       List<String> interventions, InfluenceJob.Switch retrainLoo) {
     return new InfluenceJob.Config(spec, out.toString(), false, true, 1L << 30, List.of(Model.RELU, Model.ATTN),
         List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), interventions, 1e-3, kernel, Influence.Target.MARGIN, trainDir,
@@ -52,7 +52,7 @@ class InfluenceJobTest {
   }
 
   /** Two seeds of relu and attn, width 16, three quick epochs: the networks both tests read. */
-  static TrainJob.Config trainConfig(DatasetSpec spec, Path dir) {
+  public static TrainJob.Config trainConfig(DatasetSpec spec, Path dir) {
     return new TrainJob.Config(spec, dir.resolve("train").toString(), false, List.of(Model.RELU, Model.ATTN),
         List.of(16), List.of(0.01), List.of(Trainer.Optimizer.ADAM), 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3,
         false, null, null, 1e-3, 0, 0);
