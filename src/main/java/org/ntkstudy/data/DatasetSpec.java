@@ -1,5 +1,6 @@
 package org.ntkstudy.data;
 
+import org.ntkstudy.math.SplitMix64;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

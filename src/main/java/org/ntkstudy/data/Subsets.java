@@ -1,5 +1,6 @@
 package org.ntkstudy.data;
 
+import org.ntkstudy.math.SplitMix64;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,7 +3,6 @@ package org.ntkstudy.math;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ntkstudy.data.SplitMix64;
 
 /**
  * The effect-over-noise statistics of SCIENCE §5 with their one percentile bootstrap: per model the

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.ntkstudy.data.SplitMix64;
+import org.ntkstudy.math.SplitMix64;
 import org.ntkstudy.io.Json;
 import org.ntkstudy.math.FlipBootstrap.Estimate;
 import org.ntkstudy.math.FlipBootstrap.ModelFigures;

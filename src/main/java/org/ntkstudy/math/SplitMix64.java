@@ -1,4 +1,4 @@
-package org.ntkstudy.data;
+package org.ntkstudy.math;
 
 /**
  * The definition of "SplitMix64(seed, index)" in SCIENCE §0: the index-th output (0-based) of

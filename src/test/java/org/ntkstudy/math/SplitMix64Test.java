@@ -1,4 +1,4 @@
-package org.ntkstudy.data;
+package org.ntkstudy.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
