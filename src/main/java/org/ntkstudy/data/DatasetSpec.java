@@ -1,6 +1,5 @@
 package org.ntkstudy.data;
 
-import org.ntkstudy.math.SplitMix64;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

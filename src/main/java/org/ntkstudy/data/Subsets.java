@@ -1,11 +1,11 @@
 package org.ntkstudy.data;
 
-import org.ntkstudy.math.SplitMix64;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.ntkstudy.UserInputException;
+import org.ntkstudy.math.SplitMix64;
 
 /**
  * Deterministic choice of which images of a split enter the study (SCIENCE §0, "Subsets"): the
