@@ -100,8 +100,8 @@ public final class LooSection implements ReportSection {
       String model = models.get(i);
       rows.add(List.of(esc(model + " · mean over seeds"), Fmt.intervalHtml(m.pearson()), Fmt.NONE,
           Fmt.intervalPctHtml(m.signAgreement()), Fmt.NONE, Fmt.NONE, Fmt.NONE));
-      for (Map.Entry<String, LooAgreement> s : (m.seeds() == null ? Map.<String, LooAgreement>of() : m.seeds())
-          .entrySet()) {
+      Map<String, LooAgreement> seeds = m.seeds() == null ? Map.of() : m.seeds();
+      for (Map.Entry<String, LooAgreement> s : seeds.entrySet()) {
         LooAgreement v = s.getValue();
         rows.add(List.of(esc(model + " · seed " + s.getKey()), Fmt.html(v.pearson()), Fmt.html(v.spearman()),
             Fmt.pct(v.signAgreement()), Fmt.html(v.topkOverlap()), Fmt.html(v.maxAbsDifference()),
