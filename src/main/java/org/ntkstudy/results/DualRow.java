@@ -2,6 +2,8 @@ package org.ntkstudy.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Map;
  * @param netAlignmentT Θ_T's kernel–target alignment over seeds
  * @param vulnerability {@code flip_rate_<attack>_<intervention>} → the flip rate over seeds, in the
  *     malleability cells' order
+ *
+ * <p>The report reads a row by quantity ({@link #quantities}): the six figures by their JSON key,
+ * then each vulnerability figure as {@code vulnerability.<key>}.
  */
 @JsonPropertyOrder({"krr_test_mse", "krr_test_accuracy", "krr_alignment", "net_test_accuracy", "net_test_loss",
     "net_alignment_T", "vulnerability"})
@@ -33,6 +38,48 @@ public record DualRow(
     krrTestAccuracy = ResultJson.finite(krrTestAccuracy);
     krrAlignment = ResultJson.finite(krrAlignment);
     vulnerability = ResultJson.ordered(vulnerability);
+  }
+
+  /** The keys of the figures that are not vulnerability figures, in the file's order. */
+  public static final List<String> FIGURES = List.of("krr_test_mse", "krr_test_accuracy", "krr_alignment",
+      "net_test_accuracy", "net_test_loss", "net_alignment_T");
+
+  /** The prefix of a vulnerability figure's quantity name. */
+  public static final String VULNERABILITY = "vulnerability.";
+
+  /** The row's quantities in the file's order: {@link #FIGURES}, then {@code vulnerability.<key>} per flip rate. */
+  public List<String> quantities() {
+    List<String> quantities = new ArrayList<>(FIGURES);
+    if (vulnerability != null) {
+      vulnerability.keySet().forEach(key -> quantities.add(VULNERABILITY + key));
+    }
+    return List.copyOf(quantities);
+  }
+
+  /**
+   * A quantity that is an interval over seeds (the networks' figures, vulnerability), or null when it
+   * is a single number or absent.
+   */
+  public Interval interval(String quantity) {
+    if (quantity.startsWith(VULNERABILITY)) {
+      return vulnerability == null ? null : vulnerability.get(quantity.substring(VULNERABILITY.length()));
+    }
+    return switch (quantity) {
+      case "net_test_accuracy" -> netTestAccuracy;
+      case "net_test_loss" -> netTestLoss;
+      case "net_alignment_T" -> netAlignmentT;
+      default -> null;
+    };
+  }
+
+  /** A quantity that is a single number (kernel ridge with H∞, one fit), or null when it is an interval or absent. */
+  public Double number(String quantity) {
+    return switch (quantity) {
+      case "krr_test_mse" -> krrTestMse;
+      case "krr_test_accuracy" -> krrTestAccuracy;
+      case "krr_alignment" -> krrAlignment;
+      default -> null;
+    };
   }
 
   /** The key of the flip rate of ({@code attack}, {@code intervention}) in {@link #vulnerability}. */

@@ -3,6 +3,7 @@ package org.ntkstudy.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -50,5 +51,30 @@ public record DualTable(
 
   public DualTable {
     table = ResultJson.ordered(table);
+  }
+
+  /** The table's models, in the file's order (empty when there is no table). */
+  public List<String> models() {
+    return table == null ? List.of() : List.copyOf(table.keySet());
+  }
+
+  /** The row of {@code model}, or null when the table has none. */
+  public DualRow row(String model) {
+    return table == null ? null : table.get(model);
+  }
+
+  /** Whether attention's kernel fits the task better, or null without a verdict. */
+  public Boolean attnApproximatesBetter() {
+    return verdict == null ? null : verdict.attnApproximatesBetter();
+  }
+
+  /** Whether attention's influence flips more easily, or null without a verdict (or when not measured). */
+  public Boolean attnMoreMalleable() {
+    return verdict == null ? null : verdict.attnMoreMalleable();
+  }
+
+  /** The dual implication in one sentence, or null without a verdict. */
+  public String statement() {
+    return verdict == null ? null : verdict.statement();
   }
 }

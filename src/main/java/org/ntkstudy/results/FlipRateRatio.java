@@ -34,6 +34,11 @@ public record FlipRateRatio(
     hi = ResultJson.finite(hi);
   }
 
+  /** Whether the ratio exists (relu flipped, so it has a mean). */
+  public boolean present() {
+    return mean != null;
+  }
+
   /** The ratio that does not exist (relu's mean flip rate is 0), with its note. */
   public static FlipRateRatio none(int seedsAttn, int seedsRelu) {
     return new FlipRateRatio(null, null, null, seedsAttn, seedsRelu, NO_RATIO);

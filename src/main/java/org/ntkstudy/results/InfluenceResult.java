@@ -3,6 +3,7 @@ package org.ntkstudy.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Map;
  * intervals per {@code malleability.<model>.<attack>.<intervention>} (read with {@link #figures}),
  * the attn/relu flip-rate ratios per {@code ratio.<attack>.<intervention>} ({@link #ratio}), the
  * paper's flip rates for comparison, the transductive and retraining LOO when they ran, and the
- * dual-implication table.
+ * dual-implication table. As a {@link PartResult} it gives the report's headline and provenance
+ * table its dataset, n, provenance and run time like every other part.
  *
  * @param task "binary" or "multiclass"
  * @param nTest the test-set size n*
@@ -55,7 +57,15 @@ public record InfluenceResult(
     @JsonProperty("retrain_loo") @JsonInclude(JsonInclude.Include.NON_NULL) RetrainLooSummary retrainLoo,
     DualTable dual,
     @JsonProperty("total_s") Double totalS,
-    ProvenanceRecord provenance) {
+    ProvenanceRecord provenance) implements PartResult {
+
+  /**
+   * One (attack, intervention) cell of the malleability grid or of the ratios.
+   *
+   * @param attack the attack ("fgsm", "pgd", …)
+   * @param intervention the intervention applied after it ("transformed", "curated", …)
+   */
+  public record Cell(String attack, String intervention) {}
 
   /** The value of {@code job}. */
   public static final String JOB = "influence";
@@ -69,22 +79,54 @@ public record InfluenceResult(
     totalS = ResultJson.finite(totalS);
   }
 
-  /** The models of the malleability grid, in the file's order. */
+  /** The models of the malleability grid, in the file's order (empty when there is no grid). */
   public List<String> models() {
-    return List.copyOf(malleability.keySet());
+    return malleability == null ? List.of() : List.copyOf(malleability.keySet());
+  }
+
+  /** The (attack, intervention) cells of {@code model}'s malleability grid, in the file's order. */
+  public List<Cell> cells(String model) {
+    var byAttack = malleability == null ? null : malleability.get(model);
+    return byAttack == null ? List.of() : cellsOf(byAttack);
   }
 
   /** The figures of one malleability cell over its seeds, or null when the grid has no such cell. */
   public MalleabilityFigures figures(String model, String attack, String intervention) {
-    var byAttack = malleability.get(model);
+    var byAttack = malleability == null ? null : malleability.get(model);
     var byIntervention = byAttack == null ? null : byAttack.get(attack);
     return byIntervention == null ? null : byIntervention.get(intervention);
   }
 
+  /** The flip rate of one malleability cell over its seeds, or null when the grid has no such cell. */
+  public Interval flipRate(String model, String attack, String intervention) {
+    MalleabilityFigures f = figures(model, attack, intervention);
+    return f == null ? null : f.flipRate();
+  }
+
+  /** The (attack, intervention) cells that have an attn/relu ratio, in the file's order. */
+  public List<Cell> ratioCells() {
+    return ratio == null ? List.of() : cellsOf(ratio);
+  }
+
   /** {@code ratio.<attack>.<intervention>}, or null when the summary has no such ratio. */
   public FlipRateRatio ratio(String attack, String intervention) {
-    Map<String, FlipRateRatio> byIntervention = ratio.get(attack);
+    Map<String, FlipRateRatio> byIntervention = ratio == null ? null : ratio.get(attack);
     return byIntervention == null ? null : byIntervention.get(intervention);
+  }
+
+  /** The cells of an attack → intervention → value tree that have a value, in its order. */
+  private static List<Cell> cellsOf(Map<String, ? extends Map<String, ?>> byAttack) {
+    List<Cell> cells = new ArrayList<>();
+    byAttack.forEach((attack, byIntervention) -> {
+      if (byIntervention != null) {
+        byIntervention.forEach((intervention, v) -> {
+          if (v != null) {
+            cells.add(new Cell(attack, intervention));
+          }
+        });
+      }
+    });
+    return List.copyOf(cells);
   }
 
   @SuppressWarnings("unchecked")

@@ -2,7 +2,10 @@ package org.ntkstudy.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The paper's flip rates at ε = 0.3 in percent (SCIENCE §5), which the influence summary carries for
@@ -35,6 +38,16 @@ public record PaperFlipRates(
       relu = ResultJson.finite(relu);
       attn = ResultJson.finite(attn);
     }
+
+    /** The flip rates of {@code model} ("relu" or "attn"), one per attack, or an empty list. */
+    public List<Double> ofModel(String model) {
+      List<Double> v = switch (model) {
+        case "relu" -> relu;
+        case "attn" -> attn;
+        default -> null;
+      };
+      return v == null ? List.of() : v;
+    }
   }
 
   /** arXiv 2603.13085's figures, as SCIENCE §5 quotes them (FGSM / PGD / MIM). */
@@ -47,5 +60,31 @@ public record PaperFlipRates(
 
   public PaperFlipRates {
     attacks = attacks == null ? null : List.copyOf(attacks);
+  }
+
+  /** The settings that have figures, by their JSON key ({@code mnist_10class}, …), in the file's order. */
+  public Map<String, Rates> settings() {
+    Map<String, Rates> settings = new LinkedHashMap<>();
+    if (mnist10Class != null) {
+      settings.put("mnist_10class", mnist10Class);
+    }
+    if (cifar10Class != null) {
+      settings.put("cifar10_10class", cifar10Class);
+    }
+    if (mnist3Vs8 != null) {
+      settings.put("mnist_3_vs_8", mnist3Vs8);
+    }
+    return Collections.unmodifiableMap(settings);
+  }
+
+  /** The flip rates of {@code model} in {@code setting} (a JSON key), one per attack, or an empty list. */
+  public List<Double> rates(String setting, String model) {
+    Rates r = settings().get(setting);
+    return r == null ? List.of() : r.ofModel(model);
+  }
+
+  /** The attacks the lists follow, or an empty list when the summary names none. */
+  public List<String> attackList() {
+    return attacks == null ? List.of() : attacks;
   }
 }

@@ -28,4 +28,9 @@ public record TransductiveLooSummary(
   public TransductiveLooSummary {
     seeds = ResultJson.ordered(seeds);
   }
+
+  /** The comparison without its definition, in the shape one model's retraining LOO has. */
+  public LooSummary comparison() {
+    return new LooSummary(pearson, signAgreement, seeds);
+  }
 }

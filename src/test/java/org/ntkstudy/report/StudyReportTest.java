@@ -5,7 +5,6 @@ import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ImageGrid;
-import org.ntkstudy.report.page.InfluenceView;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +41,10 @@ import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.PaperFlipRates;
 import org.ntkstudy.results.Results;
 import org.ntkstudy.results.SpectrumResult;
 import org.ntkstudy.results.StudyOutputs;
@@ -61,7 +63,7 @@ class StudyReportTest {
   static SpectrumResult spectrum;
   static SweepResult sweep;
   static TrainResult train;
-  static InfluenceView influence;
+  static InfluenceResult influence;
 
   /** A four-part study of 40 6×6 images (two classes): spectrum, sweep, train, influence with npy. */
   @BeforeAll
@@ -89,7 +91,7 @@ class StudyReportTest {
     spectrum = outputs.spectrum();
     sweep = outputs.sweep();
     train = outputs.train();
-    influence = new InfluenceView(org.ntkstudy.results.ResultJson.toMap(outputs.influence()));
+    influence = outputs.influence();
   }
 
   @Test
@@ -115,7 +117,7 @@ class StudyReportTest {
     assertEquals(Charts.HEIGHT, images.get("fig-spectrum_eigenvalues")[1]);
     assertEquals(2 * Charts.PANEL_WIDTH, images.get("fig-sweep_errors")[0]);
     assertEquals(2 * Charts.PANEL_HEIGHT, images.get("fig-sweep_errors")[1]);
-    int k = influence.k().intValue();
+    int k = influence.k();
     int[] grid = ImageGrid.size(k, 36, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
@@ -145,10 +147,10 @@ class StudyReportTest {
     Interval pgd = influence.flipRate("attn", "pgd", "transformed");
     assertTrue(page.contains(Html.esc("attn · PGD · transformed") + "</th><td>" + Fmt.intervalPctHtml(pgd) + "</td>"),
         "attn PGD/transformed flip rate " + Fmt.intervalPctHtml(pgd));
-    InfluenceView.Ratio ratio = influence.ratio("pgd", "transformed");
+    FlipRateRatio ratio = influence.ratio("pgd", "transformed");
     String ratioHtml = Fmt.intervalHtml(ratio.mean(), ratio.lo(), ratio.hi());
     assertTrue(page.contains("attn/relu ratio " + ratioHtml), "ratio " + ratioHtml);
-    String statement = influence.dualStatement();
+    String statement = influence.dual().statement();
     assertTrue(page.contains(Html.esc(statement)), "dual statement");
     assertTrue(page.contains("e<sub>F</sub> ∝ m<sup>" + Fmt.html(sweep.fit("relu", "e_F").slope()) + "</sup>"),
         "relu e_F slope in the headline");
@@ -157,7 +159,7 @@ class StudyReportTest {
     assertTrue(page.contains("as reported by the paper"));
     assertTrue(page.contains("K + λI factorised by Cholesky (LAPACK dpotrf + dpotri) on the driver"),
         excerpt(page, "factorised"));
-    InfluenceView.PaperFlipRates paper = influence.paperFlipRates();
+    PaperFlipRates paper = influence.paperFlipRates();
     int paperValues = 0;
     for (String setting : paper.settings().keySet()) {
       for (String model : List.of("relu", "attn")) {

@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.PartResult;
 import org.ntkstudy.results.Results;
 import org.ntkstudy.results.SpectrumResult;
@@ -34,7 +35,7 @@ import org.ntkstudy.results.TrainResult;
 
 /**
  * What the report's sections share: the study folder and its files (read by path relative to the
- * folder), the parts' results as typed records (influence through {@link InfluenceView}), the page
+ * folder), the parts' results as typed records, the page
  * being written, and the plots' data files.
  */
 public final class ReportContext {
@@ -43,7 +44,6 @@ public final class ReportContext {
   private final Path dir;
   private final Path displayDir;
   private final StudyOutputs outputs;
-  private final InfluenceView influence;
   private final StringBuilder html = new StringBuilder();
   private final Map<String, DataFile> data = new LinkedHashMap<>();
   private final Map<String, Integer> figureNumbers = new LinkedHashMap<>();
@@ -68,7 +68,6 @@ public final class ReportContext {
     this.dir = dir;
     this.displayDir = displayDir;
     this.outputs = Results.read(dir.toString(), spark.sparkContext().hadoopConfiguration());
-    this.influence = outputs.influence() == null ? null : new InfluenceView(org.ntkstudy.results.ResultJson.toMap(outputs.influence()));
   }
 
   // ------------------------------------------------------------------ results
@@ -81,7 +80,7 @@ public final class ReportContext {
         case "spectrum" -> outputs.spectrum();
         case "sweep" -> outputs.sweep();
         case "train" -> outputs.train();
-        case "influence" -> influence;
+        case "influence" -> outputs.influence();
         default -> null;
       };
       if (r != null) {
@@ -112,8 +111,8 @@ public final class ReportContext {
   }
 
   /** The influence part's result, or null. */
-  public InfluenceView influence() {
-    return influence;
+  public InfluenceResult influence() {
+    return outputs.influence();
   }
 
   /** The study's own result, or null (a study still running, or parts run one by one). */

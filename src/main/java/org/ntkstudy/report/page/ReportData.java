@@ -2,7 +2,7 @@ package org.ntkstudy.report.page;
 
 /**
  * The report's data files: {@link Csv}, the table behind a plot. (The parts' results are read as
- * typed records, the influence part through {@link InfluenceView}.)
+ * typed records of {@code org.ntkstudy.results}.)
  */
 public final class ReportData {
   private ReportData() {}

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
-import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.DualRow;
+import org.ntkstudy.results.DualTable;
 import org.ntkstudy.results.Interval;
 
 /** Section 7: approximation against vulnerability, the dual-implication table (influence part). */
@@ -33,14 +34,13 @@ public final class DualSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    InfluenceView inf = ctx.influence();
-    if (inf.dualModels().isEmpty()) {
+    DualTable dual = ctx.influence().dual();
+    if (dual == null || dual.models().isEmpty()) {
       out.append(Html.note("The influence summary has no dual-implication table."));
       return;
     }
-    List<String> models = orderModels(inf.dualModels());
-    // Quantities in the first model's order, vulnerability flattened.
-    List<String> quantities = inf.dualQuantities();
+    List<String> models = orderModels(dual.models());
+    List<String> quantities = quantities(dual, models);
     Csv csv = new Csv("quantity", "model", "mean", "lo", "hi", "seeds");
     List<List<String>> rows = new ArrayList<>();
     for (String q : quantities) {
@@ -48,8 +48,9 @@ public final class DualSection implements ReportSection {
       row.add(esc(quantityName(q)));
       for (String model : models) {
         // A network figure is an interval over seeds; a kernel-ridge figure one number (no interval, no seeds).
-        Interval iv = inf.dualInterval(model, q);
-        Double mean = iv != null ? iv.mean() : inf.dualNumber(model, q);
+        DualRow r = dual.row(model);
+        Interval iv = r == null ? null : r.interval(q);
+        Double mean = iv != null ? iv.mean() : r == null ? null : r.number(q);
         Double lo = iv == null ? null : iv.lo();
         Double hi = iv == null ? null : iv.hi();
         csv.row(q, model, mean, lo, hi, iv == null ? null : iv.seeds());
@@ -68,14 +69,28 @@ public final class DualSection implements ReportSection {
     out.append(Html.table("num", head, rows));
     ctx.data("dual", "The dual-implication table (approximation vs vulnerability)", null, csv);
     ctx.tableData("dual");
-    Boolean ab = inf.attnApproximatesBetter();
-    Boolean am = inf.attnMoreMalleable();
+    Boolean ab = dual.attnApproximatesBetter();
+    Boolean am = dual.attnMoreMalleable();
     out.append("<p>Attention approximates better: ").append(yesNo(ab)).append(" · attention more malleable: ")
         .append(yesNo(am)).append(" · both hold: ").append(yesNo(ab == null || am == null ? null : ab && am))
         .append("</p>\n");
-    String statement = inf.dualStatement();
+    String statement = dual.statement();
     out.append("<p class=\"statement\">").append(esc(statement == null ? "No statement in the summary." : statement))
         .append("</p>\n");
+  }
+
+  /** The rows' quantities in the models' order (relu's first, then attn's), each once, vulnerability flattened. */
+  private static List<String> quantities(DualTable dual, List<String> models) {
+    List<String> quantities = new ArrayList<>();
+    for (String model : models) {
+      DualRow r = dual.row(model);
+      for (String q : r == null ? List.<String>of() : r.quantities()) {
+        if (!quantities.contains(q)) {
+          quantities.add(q);
+        }
+      }
+    }
+    return quantities;
   }
 
   private static String yesNo(Boolean b) {

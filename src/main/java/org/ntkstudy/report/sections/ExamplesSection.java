@@ -17,10 +17,10 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ImageGrid;
-import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.ProvenanceRecord;
 
 /** Section 8: the top training examples' pixels before and after the attack, as image grids (influence part). */
@@ -44,7 +44,7 @@ public final class ExamplesSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    InfluenceView inf = ctx.influence();
+    InfluenceResult inf = ctx.influence();
     String exDir = "influence/examples/";
     if (!ctx.exists(exDir)) {
       out.append(Html.note("The influence part wrote no examples/ folder."));
@@ -82,7 +82,7 @@ public final class ExamplesSection implements ReportSection {
       return c != 0 ? c : Integer.compare(attacks.indexOf(a[1]), attacks.indexOf(b[1]));
     });
     Double eps = inf.eps();
-    Double k = inf.k();
+    int k = inf.k();
     Object seedOption = provenance == null ? null : provenance.option("seed");
     String seed = seedOption == null ? null : String.valueOf(seedOption);
     out.append(Html.p("The top-k training examples by |I_i| of the first seed" + (seed == null ? "" : " (" + seed + ")")
@@ -125,7 +125,7 @@ public final class ExamplesSection implements ReportSection {
       ctx.figure(name, img, title,
           "Look for how little the pixels change (the bottom row, at most ε = " + Fmt.num(eps) + " per pixel) against "
               + "how much the influence changes: " + flips + " of the " + shown + " shown changed sign (red frames)."
-              + (k != null && k > shown ? " Showing the top " + shown + " of k = " + Fmt.num(k) + "." : "")
+              + (k > shown ? " Showing the top " + shown + " of k = " + Fmt.num((double) k) + "." : "")
               + " " + which,
           name);
     }

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ntkstudy.report.page.Fmt;
-import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportSection;
 import org.ntkstudy.results.Fit;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.PaperFlipRates;
 import org.ntkstudy.results.PartResult;
 import org.ntkstudy.results.ProvenanceRecord;
 import org.ntkstudy.results.SpectrumResult;
@@ -120,13 +122,13 @@ public final class HeadlineSection implements ReportSection {
     }
 
     // Flip-rate ratio.
-    InfluenceView inf = ctx.influence();
+    InfluenceResult inf = ctx.influence();
     if (inf != null) {
-      InfluenceView.Cell key = headlineRatioCell(inf);
+      InfluenceResult.Cell key = headlineRatioCell(inf);
       if (key == null) {
         items.add("Malleability: no attn/relu ratio in the influence summary.");
       } else {
-        InfluenceView.Ratio r = inf.ratio(key.attack(), key.intervention());
+        FlipRateRatio r = inf.ratio(key.attack(), key.intervention());
         Interval fa = inf.flipRate("attn", key.attack(), key.intervention());
         Interval fr = inf.flipRate("relu", key.attack(), key.intervention());
         StringBuilder b = new StringBuilder("Malleability (").append(esc(key.attack().toUpperCase(Locale.ROOT)))
@@ -142,7 +144,7 @@ public final class HeadlineSection implements ReportSection {
         }
         items.add(b.toString());
       }
-      String statement = inf.dualStatement();
+      String statement = inf.dual() == null ? null : inf.dual().statement();
       if (statement != null) {
         items.add("Dual implication: <span class=\"statement\">" + esc(statement) + "</span>");
       }
@@ -160,27 +162,27 @@ public final class HeadlineSection implements ReportSection {
   }
 
   /** PGD/transformed when present, else the first attack with a transformed ratio, else any. */
-  private static InfluenceView.Cell headlineRatioCell(InfluenceView inf) {
-    if (inf.ratio("pgd", "transformed").present()) {
-      return new InfluenceView.Cell("pgd", "transformed");
+  private static InfluenceResult.Cell headlineRatioCell(InfluenceResult inf) {
+    if (present(inf.ratio("pgd", "transformed"))) {
+      return new InfluenceResult.Cell("pgd", "transformed");
     }
-    List<InfluenceView.Cell> cells = inf.ratioCells();
-    for (InfluenceView.Cell c : cells) {
-      if (inf.ratio(c.attack(), "transformed").present()) {
-        return new InfluenceView.Cell(c.attack(), "transformed");
+    List<InfluenceResult.Cell> cells = inf.ratioCells();
+    for (InfluenceResult.Cell c : cells) {
+      if (present(inf.ratio(c.attack(), "transformed"))) {
+        return new InfluenceResult.Cell(c.attack(), "transformed");
       }
     }
     return cells.isEmpty() ? null : cells.get(0);
   }
 
   /** The paper's attn/relu ratio of one attack in each of its settings, computed from its flip rates. */
-  private static List<String> paperRatios(InfluenceView inf, String attack) {
+  private static List<String> paperRatios(InfluenceResult inf, String attack) {
     List<String> outList = new ArrayList<>();
-    InfluenceView.PaperFlipRates paper = inf.paperFlipRates();
+    PaperFlipRates paper = inf.paperFlipRates();
     if (paper == null) {
       return outList;
     }
-    int a = paper.attacks().indexOf(attack);
+    int a = paper.attackList().indexOf(attack);
     if (a < 0) {
       return outList;
     }
@@ -197,6 +199,11 @@ public final class HeadlineSection implements ReportSection {
       }
     }
     return outList;
+  }
+
+  /** Whether the summary has the ratio and it exists. */
+  private static boolean present(FlipRateRatio r) {
+    return r != null && r.present();
   }
 
   private static String joinInts(List<Integer> ks) {

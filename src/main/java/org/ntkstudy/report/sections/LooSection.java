@@ -22,10 +22,12 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
-import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.InfluenceResult;
+import org.ntkstudy.results.LooAgreement;
+import org.ntkstudy.results.LooSummary;
 
 /** Section 9: transductive and retraining leave-one-out influence against the closed forms (influence part). */
 public final class LooSection implements ReportSection {
@@ -45,21 +47,21 @@ public final class LooSection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    InfluenceView inf = ctx.influence();
-    if (!inf.hasTransductive() && !inf.hasRetrainLoo()) {
+    InfluenceResult inf = ctx.influence();
+    if (inf.transductive() == null && inf.retrainLoo() == null) {
       out.append(Html.note("Neither the transductive LOO nor the retraining LOO was run (the influence part runs them "
           + "only for small n unless asked: --transductive, --retrain-loo)."));
       return;
     }
     out.append("<h3>Transductive LOO (attn): example i also removed from the attention context</h3>\n");
-    if (!inf.hasTransductive()) {
+    if (inf.transductive() == null) {
       out.append(Html.note("Not run in this study."));
     } else {
-      String def = inf.transductiveDefinition();
+      String def = inf.transductive().definition();
       if (def != null) {
         out.append(Html.p(def + "."));
       }
-      out.append(looTable(List.of("attn"), List.of(inf.transductive())));
+      out.append(looTable(List.of("attn"), List.of(inf.transductive().comparison())));
       scatter(ctx, "transductive", "influence/transductive.parquet", "influence_fixed_kernel", "influence_transductive",
           "Transductive vs fixed-kernel leave-one-out influence (attn)",
           "fixed-kernel closed form I_i (Σ over test points, margin units)",
@@ -68,16 +70,16 @@ public final class LooSection implements ReportSection {
               + "influence, because removing x_i also changes the context C and every attended feature x̃.");
     }
     out.append("<h3>Retraining LOO: the network retrained without example i against the NTK closed form</h3>\n");
-    if (!inf.hasRetrainLoo()) {
+    if (inf.retrainLoo() == null) {
       out.append(Html.note("Not run in this study (automatic only for n ≤ 100; --retrain-loo on)."));
     } else {
-      String def = inf.retrainLooDefinition();
+      String def = inf.retrainLoo().definition();
       if (def != null) {
         out.append(Html.p(def + "."));
       }
-      Map<String, InfluenceView.Loo> byModel = inf.retrainLoo();
+      Map<String, LooSummary> byModel = inf.retrainLoo().models() == null ? Map.of() : inf.retrainLoo().models();
       List<String> models = orderModels(byModel.keySet());
-      List<InfluenceView.Loo> loos = new ArrayList<>();
+      List<LooSummary> loos = new ArrayList<>();
       for (String model : models) {
         loos.add(byModel.get(model));
       }
@@ -91,15 +93,16 @@ public final class LooSection implements ReportSection {
     }
   }
 
-  private static String looTable(List<String> models, List<InfluenceView.Loo> loos) {
+  private static String looTable(List<String> models, List<LooSummary> loos) {
     List<List<String>> rows = new ArrayList<>();
     for (int i = 0; i < models.size(); i++) {
-      InfluenceView.Loo m = loos.get(i);
+      LooSummary m = loos.get(i);
       String model = models.get(i);
       rows.add(List.of(esc(model + " · mean over seeds"), Fmt.intervalHtml(m.pearson()), Fmt.NONE,
           Fmt.intervalPctHtml(m.signAgreement()), Fmt.NONE, Fmt.NONE, Fmt.NONE));
-      for (Map.Entry<String, InfluenceView.LooSeed> s : m.seeds().entrySet()) {
-        InfluenceView.LooSeed v = s.getValue();
+      Map<String, LooAgreement> seeds = m.seeds() == null ? Map.of() : m.seeds();
+      for (Map.Entry<String, LooAgreement> s : seeds.entrySet()) {
+        LooAgreement v = s.getValue();
         rows.add(List.of(esc(model + " · seed " + s.getKey()), Fmt.html(v.pearson()), Fmt.html(v.spearman()),
             Fmt.pct(v.signAgreement()), Fmt.html(v.topkOverlap()), Fmt.html(v.maxAbsDifference()),
             Fmt.html(v.maxAbsDifferenceRelative())));

@@ -25,11 +25,14 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.ntkstudy.report.page.Charts;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
-import org.ntkstudy.report.page.InfluenceView;
 import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
+import org.ntkstudy.results.FlipRateRatio;
+import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.MalleabilityFigures;
+import org.ntkstudy.results.PaperFlipRates;
 
 /** Section 6: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
 public final class MalleabilitySection implements ReportSection {
@@ -49,12 +52,12 @@ public final class MalleabilitySection implements ReportSection {
     if (!ctx.requirePart("influence")) {
       return;
     }
-    InfluenceView inf = ctx.influence();
+    InfluenceResult inf = ctx.influence();
     List<String> models = orderModels(inf.models());
     // Cells in the summary's order: (attack, intervention).
     List<String[]> cells = new ArrayList<>();
     for (String model : models) {
-      for (InfluenceView.Cell cell : inf.cells(model)) {
+      for (InfluenceResult.Cell cell : inf.cells(model)) {
         if (cells.stream().noneMatch(c -> c[0].equals(cell.attack()) && c[1].equals(cell.intervention()))) {
           cells.add(new String[] {cell.attack(), cell.intervention()});
         }
@@ -64,7 +67,7 @@ public final class MalleabilitySection implements ReportSection {
       out.append(Html.note("The influence summary has no malleability cells."));
       return;
     }
-    out.append(Html.p("k = " + Fmt.num(inf.k()) + " top training examples (τ = " + Fmt.num(inf.tau())
+    out.append(Html.p("k = " + Fmt.num((double) inf.k()) + " top training examples (τ = " + Fmt.num(inf.tau())
         + ", n = " + Fmt.num((double) inf.n()) + "), attack radius ε = " + Fmt.num(inf.eps()) + " in pixels, kernel "
         + inf.kernel() + ", influence target " + inf.influenceTarget() + ", λ_ridge = "
         + Fmt.num(inf.lambda()) + (inf.factorisation() == null ? "" : "; K + λI factorised by "
@@ -75,8 +78,8 @@ public final class MalleabilitySection implements ReportSection {
     DefaultCategoryDataset ds = new DefaultCategoryDataset();
     Charts.WhiskerBarRenderer r = new Charts.WhiskerBarRenderer();
     String[] kinds = {"flip rate", "control: random ±ε signs", "control: noise floor (other seed, no attack)"};
-    List<Function<InfluenceView.Malleability, Interval>> kindFigures = List.of(InfluenceView.Malleability::flipRate,
-        InfluenceView.Malleability::controlRandom, InfluenceView.Malleability::controlNoiseFloor);
+    List<Function<MalleabilityFigures, Interval>> kindFigures = List.of(MalleabilityFigures::flipRate,
+        MalleabilityFigures::controlRandom, MalleabilityFigures::controlNoiseFloor);
     double top = 0;
     double topMean = 0;
     int row = 0;
@@ -84,7 +87,7 @@ public final class MalleabilitySection implements ReportSection {
       for (int k = 0; k < kinds.length; k++) {
         String series = model + " " + kinds[k];
         for (int c = 0; c < cells.size(); c++) {
-          InfluenceView.Malleability m = inf.malleability(model, cells.get(c)[0], cells.get(c)[1]);
+          MalleabilityFigures m = inf.figures(model, cells.get(c)[0], cells.get(c)[1]);
           Interval iv = m == null ? null : kindFigures.get(k).apply(m);
           String cat = cellLabel(cells.get(c));
           ds.addValue(mean(iv) == null ? null : 100 * iv.mean(), series, cat);
@@ -102,7 +105,7 @@ public final class MalleabilitySection implements ReportSection {
         row++;
       }
       for (String[] cell : cells) {
-        InfluenceView.Malleability m = inf.malleability(model, cell[0], cell[1]);
+        MalleabilityFigures m = inf.figures(model, cell[0], cell[1]);
         Interval f = m == null ? null : m.flipRate();
         Interval cr = m == null ? null : m.controlRandom();
         Interval cn = m == null ? null : m.controlNoiseFloor();
@@ -131,7 +134,7 @@ public final class MalleabilitySection implements ReportSection {
     List<List<String>> rows = new ArrayList<>();
     for (String model : models) {
       for (String[] cell : cells) {
-        InfluenceView.Malleability m = inf.malleability(model, cell[0], cell[1]);
+        MalleabilityFigures m = inf.figures(model, cell[0], cell[1]);
         if (m == null) {
           continue;
         }
@@ -146,8 +149,8 @@ public final class MalleabilitySection implements ReportSection {
         "top-k overlap", "control: random signs", "control: noise floor", "seeds"), rows));
 
     // Paper comparison.
-    InfluenceView.PaperFlipRates paper = inf.paperFlipRates();
-    List<String> attacks = paper == null ? List.of() : paper.attacks();
+    PaperFlipRates paper = inf.paperFlipRates();
+    List<String> attacks = paper == null ? List.of() : paper.attackList();
     if (paper != null && !attacks.isEmpty()) {
       out.append("<h3>Flip rates: ours beside the paper's (<span class=\"paper\">as reported by the paper</span>, "
           + "percent)</h3>\n");
@@ -198,7 +201,7 @@ public final class MalleabilitySection implements ReportSection {
     }
 
     // Ratio.
-    List<InfluenceView.Cell> ratioCells = inf.ratioCells();
+    List<InfluenceResult.Cell> ratioCells = inf.ratioCells();
     if (!ratioCells.isEmpty()) {
       Csv rc = new Csv("attack", "intervention", "mean", "lo", "hi", "seeds_attn", "seeds_relu");
       DefaultCategoryDataset rds = new DefaultCategoryDataset();
@@ -207,9 +210,11 @@ public final class MalleabilitySection implements ReportSection {
       List<List<String>> rrows = new ArrayList<>();
       int c = 0;
       double rTop = 1.2;
-      for (InfluenceView.Cell cell : ratioCells) {
-        InfluenceView.Ratio v = inf.ratio(cell.attack(), cell.intervention());
-        rc.row(cell.attack(), cell.intervention(), v.mean(), v.lo(), v.hi(), v.seedsAttn(), v.seedsRelu());
+      for (InfluenceResult.Cell cell : ratioCells) {
+        FlipRateRatio v = inf.ratio(cell.attack(), cell.intervention());
+        // The seed counts as doubles: data/ratio.csv has always written them so ("2.0").
+        rc.row(cell.attack(), cell.intervention(), v.mean(), v.lo(), v.hi(), (double) v.seedsAttn(),
+            (double) v.seedsRelu());
         String cat = cellLabel(new String[] {cell.attack(), cell.intervention()});
         rds.addValue(v.mean(), "attn / relu flip-rate ratio", cat);
         rr.interval(0, c, v.lo(), v.hi());
@@ -217,7 +222,7 @@ public final class MalleabilitySection implements ReportSection {
           rTop = Math.max(rTop, v.hi() == null ? v.mean() : v.hi());
         }
         c++;
-        rrows.add(List.of(esc(cat), ratioHtml(v), Fmt.html(v.seedsAttn()), Fmt.html(v.seedsRelu())));
+        rrows.add(List.of(esc(cat), ratioHtml(v), Fmt.html((double) v.seedsAttn()), Fmt.html((double) v.seedsRelu())));
       }
       rr.setSeriesPaint(0, Charts.PURPLE);
       CategoryAxis rx = new CategoryAxis("attack · intervention");
@@ -241,8 +246,9 @@ public final class MalleabilitySection implements ReportSection {
     }
   }
 
-  private static String ratioHtml(InfluenceView.Ratio r) {
-    return Fmt.intervalHtml(r.mean(), r.lo(), r.hi());
+  /** The ratio as "mean [lo, hi]", or "—" when the summary has none. */
+  private static String ratioHtml(FlipRateRatio r) {
+    return r == null ? Fmt.NONE : Fmt.intervalHtml(r.mean(), r.lo(), r.hi());
   }
 
   private static Double p100(Double v) {
