@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.ntkstudy.io.Json;
-import org.ntkstudy.report.StudyReport;
+import org.ntkstudy.results.Results;
 import org.ntkstudy.report.page.Fmt;
 import org.ntkstudy.report.page.Html;
 import org.ntkstudy.report.page.ReportContext;
@@ -37,7 +37,7 @@ public final class ProvenanceSection implements ReportSection {
     Map<String, String> absent = ctx.absent();
     StudyResult study = ctx.study();
     List<List<String>> parts = new ArrayList<>();
-    for (String part : StudyReport.PARTS) {
+    for (String part : Results.PARTS) {
       PartResult s = results.get(part);
       String status = s != null ? "present" : absent.getOrDefault(part, "missing");
       PartStatus studyStatus = study == null || study.parts() == null ? null : study.part(part);
