@@ -77,16 +77,7 @@ public final class IdxReader {
       Path path, Configuration conf, int expectedCount, Path labelsPath) {
     String file = HadoopIo.show(path);
     try (HadoopIo.Opened f = HadoopIo.open(path, conf)) {
-      byte[] header = new byte[IMAGES_HEADER];
-      int got = HadoopIo.readFully(f, header, 0, IMAGES_HEADER);
-      if (got >= 4) {
-        checkMagic(file, HadoopIo.bigEndianInt(header, 0), IMAGES_MAGIC);
-      }
-      if (got < IMAGES_HEADER) {
-        throw new DataFormatException(
-            file + ": " + f.what() + " has " + got + " bytes, shorter than the "
-                + IMAGES_HEADER + "-byte IDX images header");
-      }
+      byte[] header = header(f, file, IMAGES_HEADER, IMAGES_MAGIC, "images");
       int count = HadoopIo.bigEndianInt(header, 4);
       int rows = HadoopIo.bigEndianInt(header, 8);
       int cols = HadoopIo.bigEndianInt(header, 12);
@@ -126,19 +117,24 @@ public final class IdxReader {
     }
   }
 
+  /** The file's header of {@code size} bytes, its magic number checked first. */
+  private static byte[] header(HadoopIo.Opened f, String file, int size, int magic, String kind) {
+    byte[] header = new byte[size];
+    int got = HadoopIo.readFully(f, header, 0, size);
+    if (got >= 4) {
+      checkMagic(file, HadoopIo.bigEndianInt(header, 0), magic);
+    }
+    if (got < size) {
+      throw new DataFormatException(file + ": " + f.what() + " has " + got + " bytes, shorter than the " + size
+          + "-byte IDX " + kind + " header");
+    }
+    return header;
+  }
+
   private static int[] readLabels(Path path, Configuration conf) {
     String file = HadoopIo.show(path);
     try (HadoopIo.Opened f = HadoopIo.open(path, conf)) {
-      byte[] header = new byte[LABELS_HEADER];
-      int got = HadoopIo.readFully(f, header, 0, LABELS_HEADER);
-      if (got >= 4) {
-        checkMagic(file, HadoopIo.bigEndianInt(header, 0), LABELS_MAGIC);
-      }
-      if (got < LABELS_HEADER) {
-        throw new DataFormatException(
-            file + ": " + f.what() + " has " + got + " bytes, shorter than the "
-                + LABELS_HEADER + "-byte IDX labels header");
-      }
+      byte[] header = header(f, file, LABELS_HEADER, LABELS_MAGIC, "labels");
       int count = HadoopIo.bigEndianInt(header, 4);
       if (count < 0) {
         throw new DataFormatException(
