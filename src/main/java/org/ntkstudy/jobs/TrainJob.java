@@ -26,6 +26,7 @@ import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.Npy;
 import org.ntkstudy.io.RunOutput;
+import org.ntkstudy.math.CollapseDiagnostics;
 import org.ntkstudy.math.KernelRidge;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
@@ -36,6 +37,8 @@ import org.ntkstudy.math.TrainingRun;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.ChanceLevel;
+import org.ntkstudy.results.Collapse;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.TrainFigures;
 import org.ntkstudy.results.TrainResult;
@@ -240,6 +243,7 @@ public final class TrainJob {
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     List<ModelSetup> setups = new ArrayList<>();
+    Collapse collapse = null;
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       AnalyticReference h = AnalyticReference.of(jsc, in, block, "train");
@@ -247,6 +251,12 @@ public final class TrainJob {
           KernelRidge.factor(h.train(), config.lambda()).solve(data.train().targets())));
       setups.add(new ModelSetup(model.key(), in.train(), in.test(), data.train().targets(),
           data.test().targets(), fNtk));
+      if (model == Model.ATTN) {
+        collapse = Collapse.of(CollapseDiagnostics.of(data.train().inputs(), in.train()));
+        if (collapse.warning() != null) {
+          LOG.warn("train: {}", collapse.warning());
+        }
+      }
     }
 
     long baseSeed = config.data().seed();
@@ -308,7 +318,10 @@ public final class TrainJob {
         : x.sigma0 != y.sigma0 ? Double.compare(x.sigma0, y.sigma0)
         : !x.optimizer.equals(y.optimizer) ? x.optimizer.compareTo(y.optimizer) : Long.compare(x.seed, y.seed));
 
-    writeTables(spark, output, sorted);
+    ChanceLevel chance = ChanceLevel.of(data.test().classIndex(), data.k());
+    writeTables(spark, output, sorted, chance);
+    Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups = groups(sorted);
+    Map<String, Map<Integer, Map<Double, Map<String, Boolean>>>> atChance = atChance(groups, chance);
     TrainResult result = new TrainResult(
         TrainResult.JOB,
         config.data().dataset(),
@@ -318,13 +331,38 @@ public final class TrainJob {
         data.test().n(),
         epochs,
         sorted.size(),
-        groups(sorted),
+        groups,
+        chance,
+        atChance,
+        collapse,
         (System.nanoTime() - t0) / 1e9,
         Provenance.record(spark, config.toMap(), baseSeed));
     ResultJson.writeSummary(output, result);
     org.apache.hadoop.fs.Path done = output.fingerprint(config.fingerprint()).commit();
     LOG.info("train written to {}", done);
     return new Result(done, result, sorted);
+  }
+
+  /**
+   * model → width → σ0 → optimiser → whether the group's seed-mean test accuracy is at chance
+   * (SCIENCE §6), each at-chance group named in the log.
+   */
+  static Map<String, Map<Integer, Map<Double, Map<String, Boolean>>>> atChance(
+      Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups, ChanceLevel chance) {
+    Map<String, Map<Integer, Map<Double, Map<String, Boolean>>>> out = new LinkedHashMap<>();
+    groups.forEach((model, byWidth) -> byWidth.forEach((width, bySigma) -> bySigma.forEach((s0, byOpt) ->
+        byOpt.forEach((opt, f) -> {
+          Double acc = f.testAccuracy().mean();
+          boolean at = acc != null && chance.atChance(acc);
+          if (at) {
+            LOG.warn("train: {} at width {}, sigma0 {}, {} is at chance: test accuracy {} against chance {} (SCIENCE §6)",
+                model, width, s0, opt, String.format(Locale.ROOT, "%.3f", acc),
+                String.format(Locale.ROOT, "%.3f", chance.chance()));
+          }
+          out.computeIfAbsent(model, k -> new LinkedHashMap<>()).computeIfAbsent(width, k -> new LinkedHashMap<>())
+              .computeIfAbsent(s0, k -> new LinkedHashMap<>()).put(opt, at);
+        }))));
+    return out;
   }
 
   private static void writeNpy(String uri, Matrix m, SerializableConfiguration conf) throws IOException {
@@ -373,7 +411,7 @@ public final class TrainJob {
     return c.curve.get(c.curve.size() - 1);
   }
 
-  private static void writeTables(SparkSession spark, RunOutput out, List<CellResult> cells) {
+  private static void writeTables(SparkSession spark, RunOutput out, List<CellResult> cells, ChanceLevel chance) {
     StructType cell = new StructType()
         .add("model", DataTypes.StringType, false)
         .add("width", DataTypes.IntegerType, false)
@@ -389,6 +427,7 @@ public final class TrainJob {
     for (String f : FIGURES) {
       cell = cell.add(f, DataTypes.DoubleType, true);
     }
+    cell = cell.add("at_chance", DataTypes.BooleanType, false);
     StructType curve = new StructType()
         .add("model", DataTypes.StringType, false)
         .add("width", DataTypes.IntegerType, false)
@@ -404,13 +443,14 @@ public final class TrainJob {
     List<Row> curveRows = new ArrayList<>();
     for (CellResult c : cells) {
       TrainingRun.Epoch e = last(c);
-      Object[] v = new Object[11 + FIGURES.size()];
+      Object[] v = new Object[12 + FIGURES.size()];
       Object[] head = {c.model, c.width, c.sigma0, c.optimizer, c.seed, c.lr, e.epoch(), e.trainLoss(),
           e.trainAccuracy(), e.testLoss(), e.testAccuracy()};
       System.arraycopy(head, 0, v, 0, head.length);
       for (int k = 0; k < FIGURES.size(); k++) {
         v[11 + k] = Double.isFinite(c.figures[k]) ? c.figures[k] : null;
       }
+      v[11 + FIGURES.size()] = chance.atChance(e.testAccuracy()); // this network alone (SCIENCE §6)
       rows.add(RowFactory.create(v));
       for (TrainingRun.Epoch ep : c.curve) {
         curveRows.add(RowFactory.create(c.model, c.width, c.sigma0, c.optimizer, c.seed, ep.epoch(), ep.trainLoss(),

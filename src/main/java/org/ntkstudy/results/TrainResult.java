@@ -1,5 +1,6 @@
 package org.ntkstudy.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Collections;
@@ -18,10 +19,14 @@ import java.util.Map;
  * @param epochs epochs per network
  * @param cells how many networks were trained
  * @param groups model → width → σ0 → optimiser → figures
+ * @param chance the test set's chance level (SCIENCE §6); absent in summaries written before it
+ * @param atChance model → width → σ0 → optimiser → whether the group's seed-mean test accuracy is at
+ *     chance (SCIENCE §6)
+ * @param collapse the attended features' collapse diagnostics, when the grid has attn (SCIENCE §6)
  * @param totalS the job's seconds
  */
-@JsonPropertyOrder({"job", "dataset", "task", "loss", "n", "n_test", "epochs", "cells", "groups", "total_s",
-    "provenance"})
+@JsonPropertyOrder({"job", "dataset", "task", "loss", "n", "n_test", "epochs", "cells", "groups", "chance",
+    "at_chance", "collapse", "total_s", "provenance"})
 public record TrainResult(
     String job,
     String dataset,
@@ -32,6 +37,10 @@ public record TrainResult(
     int epochs,
     int cells,
     Map<String, Map<Integer, Map<Double, Map<String, TrainFigures>>>> groups,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ChanceLevel chance,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("at_chance")
+        Map<String, Map<Integer, Map<Double, Map<String, Boolean>>>> atChance,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Collapse collapse,
     @JsonProperty("total_s") Double totalS,
     ProvenanceRecord provenance) implements PartResult {
 
@@ -40,7 +49,16 @@ public record TrainResult(
 
   public TrainResult {
     groups = groups == null ? null : frozen(groups);
+    atChance = atChance == null ? null : frozen(atChance);
     totalS = ResultJson.finite(totalS);
+  }
+
+  /** Whether the group's seed-mean test accuracy is at chance (SCIENCE §6); null when not recorded. */
+  public Boolean atChance(String model, int width, double sigma0, String optimizer) {
+    var byWidth = atChance == null ? null : atChance.get(model);
+    var bySigma = byWidth == null ? null : byWidth.get(width);
+    var byOpt = bySigma == null ? null : bySigma.get(sigma0);
+    return byOpt == null ? null : byOpt.get(optimizer);
   }
 
   /** The models of the grid, in the file's order. */

@@ -261,10 +261,7 @@ public final class VerdictRules {
    * @param nTest n*, the test-set size
    */
   public static boolean atChance(double meanAccuracy, double chance, int nTest) {
-    if (nTest < 1) {
-      throw new IllegalArgumentException("the test set is empty (n* = " + nTest + "): no chance rate to compare with");
-    }
-    return meanAccuracy <= chance + Math.max(0.02, 2 * Math.sqrt(chance * (1 - chance) / nTest));
+    return meanAccuracy <= ChanceLevel.threshold(chance, nTest);
   }
 
   /**

@@ -51,6 +51,19 @@ class TrainJobTest {
     assertEquals(a.result(), ResultJson.read(Files.readString(dir.resolve("a/summary.json")), TrainResult.class),
         "summary.json reads back as the result");
     assertEquals(a.result().groups(), b.result().groups(), "the same groups, any partitioning");
+    // SCIENCE §6: the chance level of the 12 test points, and every group's flag against it.
+    org.ntkstudy.results.ChanceLevel chance = a.result().chance();
+    StudyData test = DatasetLoader.load(spec, new Configuration(), null);
+    long zeros = java.util.Arrays.stream(test.test().classIndex()).filter(c -> c == 0).count();
+    assertEquals(Math.max(zeros, 12 - zeros) / 12.0, chance.chance(), 0.0);
+    assertEquals(12, chance.nTest());
+    for (String model : List.of("relu", "attn")) {
+      double acc = a.result().interval(model, 32, 1.0, "gd", "test_accuracy").mean();
+      assertEquals(acc <= chance.threshold(), a.result().atChance(model, 32, 1.0, "gd"), model);
+    }
+    assertTrue(a.result().collapse().topShare() > 0 && a.result().collapse().topShare() <= 1);
+    assertEquals(32, SparkTestSession.get().read().parquet(a.out() + "/train.parquet").filter("at_chance or not at_chance")
+        .count(), "every cell has its at-chance flag");
 
     // One relu Adam cell, redone by hand.
     StudyData s = DatasetLoader.load(spec, new Configuration(), null);

@@ -252,7 +252,7 @@ class ResultJsonTest {
     bySigma.put(0.01, Map.of("adam", f));
     bySigma.put(1.0, Map.of("gd", f));
     TrainResult t = new TrainResult("train", "fashion-mnist", "binary", "mse", 10, 5, 3, 4,
-        Map.of("relu", Map.of(16, bySigma)), 3.5, p);
+        Map.of("relu", Map.of(16, bySigma)), null, null, null, 3.5, p);
     String tj = ResultJson.write(t);
     assertTrue(tj.contains("\"0.01\" : {") && tj.contains("\"1.0\" : {"), "sigma0 keys as Java prints them: " + tj);
     assertEquals(t, ResultJson.read(tj, TrainResult.class));
