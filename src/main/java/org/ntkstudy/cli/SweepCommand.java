@@ -52,12 +52,18 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--max-cell-mb", defaultValue = "2048", description = "memory one cell may use, MiB (default: ${DEFAULT-VALUE})")
   long maxCellMb;
 
+  @Option(names = "--practical-width", defaultValue = "1e6",
+      description = "C2's practical width in neurons: non-convergence holds when the e_W fit reaches 0.1 only past it"
+          + " (SCIENCE section 7; default: ${DEFAULT-VALUE})")
+  double practicalWidth;
+
   /** The job configuration these options describe (also used by the study job). */
   WidthSweepJob.Config config() {
     List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
     List<Integer> ws = Cli.parseInts("--widths", widths);
     return new WidthSweepJob.Config(dataset.spec(), output.out, output.overwrite,
-        output.npy, ms, ws, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellMb << 20);
+        output.npy, ms, ws, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellMb << 20,
+        practicalWidth);
   }
 
   @Override

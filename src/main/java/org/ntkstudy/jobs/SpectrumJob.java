@@ -23,6 +23,8 @@ import org.ntkstudy.math.Matrix;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.Verdict;
+import org.ntkstudy.results.VerdictRules;
 import org.ntkstudy.spark.BlockGrid;
 import org.ntkstudy.spark.BlockKernel;
 import org.ntkstudy.spark.BlockStore;
@@ -236,6 +238,7 @@ public final class SpectrumJob {
         f.log10MStarV1(),
         f.log10MStarV2(),
         eigA[0],
+        Map.of("C1", c1(SpectrumResult.kappaFamily(eigG, eigG3, eigA), f.rankTol())),
         SpectrumResult.DEFINITIONS,
         timings,
         Provenance.record(spark, config.toMap(), config.data().seed()));
@@ -277,5 +280,18 @@ public final class SpectrumJob {
 
   private static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** C1 (SCIENCE §7) from the κ_k of G and of X̃X̃ᵀ, logged. */
+  private static Verdict c1(Map<String, Double> kappaKs, int rankTol) {
+    Map<Integer, Double> g = new LinkedHashMap<>();
+    Map<Integer, Double> attn = new LinkedHashMap<>();
+    for (int k : VerdictRules.KAPPA_KS) {
+      g.put(k, kappaKs.get("kappa_" + k + "_G"));
+      attn.put(k, kappaKs.get("kappa_" + k + "_attn"));
+    }
+    Verdict v = VerdictRules.c1(g, attn, rankTol);
+    LOG.info("C1: {}", v.sentence());
+    return v;
   }
 }

@@ -35,6 +35,8 @@ import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.SweepResult;
 import org.ntkstudy.results.Thresholds;
+import org.ntkstudy.results.Verdict;
+import org.ntkstudy.results.VerdictRules;
 import org.ntkstudy.results.WidthFigures;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.CellGrid;
@@ -82,7 +84,8 @@ public final class WidthSweepJob {
       int fitMinWidth,
       int block,
       int partitions,
-      long maxCellBytes) {
+      long maxCellBytes,
+      double practicalWidth) {
 
     public Config {
       models = List.copyOf(models);
@@ -99,6 +102,9 @@ public final class WidthSweepJob {
       if (seeds <= 0) {
         throw new UserInputException("--seeds must be positive, got " + seeds);
       }
+      if (!(practicalWidth > 0) || Double.isInfinite(practicalWidth)) {
+        throw new UserInputException("--practical-width must be a positive width in neurons, got " + practicalWidth);
+      }
       if (!(lambda > 0) || !(eps > 0) || !(sigma0 > 0) || !(tol > 0 && tol < 1)) {
         throw new UserInputException("--lambda, --eps and --sigma0 must be positive and --tol in (0, 1)");
       }
@@ -106,7 +112,8 @@ public final class WidthSweepJob {
 
     /** The same configuration writing to {@code out} (the study job places its parts). */
     public Config withOut(String out, boolean overwrite) {
-      return new Config(data, out, overwrite, npy, models, widths, seeds, sigma0, lambda, eps, tol, fitMinWidth, block, partitions, maxCellBytes);
+      return new Config(data, out, overwrite, npy, models, widths, seeds, sigma0, lambda, eps, tol, fitMinWidth, block,
+          partitions, maxCellBytes, practicalWidth);
     }
 
     public Map<String, Object> toMap() {
@@ -125,6 +132,7 @@ public final class WidthSweepJob {
       m.put("block", block);
       m.put("partitions", partitions);
       m.put("max_cell_mb", maxCellBytes / (1024 * 1024));
+      m.put("practical_width", practicalWidth);
       return m;
     }
 
@@ -166,6 +174,9 @@ public final class WidthSweepJob {
 
   /** The axes of the sweep grid: a cell's key names them, so they are not in its fingerprint. */
   static final List<String> AXES = List.of("models", "widths", "seeds");
+
+  /** Settings that change no cell, only the fits, thresholds and verdicts computed from the cells. */
+  static final List<String> AFTER_CELLS = List.of("eps", "tol", "fit_min_width", "practical_width", "npy");
 
   /** One cell of the grid: which model setup, width and seed. */
   public record Cell(int modelIndex, Model model, int width, long seed) implements CellGrid.Cell {
@@ -264,7 +275,7 @@ public final class WidthSweepJob {
     }
     // Widest cells first, so the longest tasks start early.
     cells.sort((a, b) -> Integer.compare(b.width(), a.width()));
-    CellGrid grid = CellGrid.of(jsc, "sweep/cells", output, config.fingerprint().without(AXES))
+    CellGrid grid = CellGrid.of(jsc, "sweep/cells", output, config.fingerprint().without(AXES).without(AFTER_CELLS))
         .resume(resume).failAfter(failAfterCells).partitions(config.partitions());
     double sigma0 = config.sigma0();
     List<Broadcast<ModelSetup>> bs = new ArrayList<>();
@@ -300,6 +311,7 @@ public final class WidthSweepJob {
         config.lambda(),
         config.eps(),
         config.fitMinWidth(),
+        Map.of("C2", c2(fits(sorted, false))),
         SweepResult.DEFINITIONS,
         (System.nanoTime() - t0) / 1e9,
         Provenance.record(spark, config.toMap(), baseSeed));
@@ -478,5 +490,18 @@ public final class WidthSweepJob {
     }
     spark.createDataFrame(srows, spectra).coalesce(1).write().mode("overwrite").parquet(out.uri("spectra.parquet"));
     org.ntkstudy.io.CsvTable.write(out, "spectra.csv", spectra, srows);
+  }
+
+  /** C2 (SCIENCE §7) per model from the fit of the seed-mean e_W, logged. */
+  private Map<String, Verdict> c2(Map<String, Map<String, Fit>> fits) {
+    Map<String, Verdict> out = new LinkedHashMap<>();
+    double widest = java.util.Collections.max(config.widths());
+    for (Model model : config.models()) {
+      Map<String, Fit> f = fits.get(model.key());
+      Verdict v = VerdictRules.c2(model.key(), f == null ? null : f.get("e_W"), widest, config.practicalWidth());
+      LOG.info("C2.{}: {}", model.key(), v.sentence());
+      out.put(model.key(), v);
+    }
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 package org.ntkstudy.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,13 +40,14 @@ import org.ntkstudy.math.ConditionNumbers;
  * @param log10MStarV1 log10(κ_tol⁶ / ε²)
  * @param log10MStarV2 log10(κ_d⁶ n ln n), null when κ_d is
  * @param lambdaMaxAttn λ1 of X̃X̃ᵀ
+ * @param verdicts {@code C1}, spectral amplification (SCIENCE §7); absent in summaries written before it
  * @param definitions key → its definition, for readers of the file
  * @param timings stage → seconds
  */
 @JsonPropertyOrder({"job", "dataset", "task", "classes", "n", "d", "block", "route_G", "route_attn", "lambda_max",
     "lambda_min", "r", "lambda_r", "tol", "rank_tol", "kappa_tol", "kappa_tol_warning", "kappa_d", "kappa_d_status",
     "lambda_ridge", "kappa_ridge", "kappa_cubed", "kappa_ks", "eps", "log10_m_star_v1", "log10_m_star_v2",
-    "lambda_max_attn", "definitions", "timings", "provenance"})
+    "lambda_max_attn", "verdicts", "definitions", "timings", "provenance"})
 public record SpectrumResult(
     String job,
     String dataset,
@@ -74,6 +76,7 @@ public record SpectrumResult(
     @JsonProperty("log10_m_star_v1") Double log10MStarV1,
     @JsonProperty("log10_m_star_v2") Double log10MStarV2,
     @JsonProperty("lambda_max_attn") Double lambdaMaxAttn,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Verdict> verdicts,
     Map<String, String> definitions,
     Map<String, Double> timings,
     ProvenanceRecord provenance) implements PartResult {

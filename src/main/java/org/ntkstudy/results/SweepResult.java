@@ -1,6 +1,7 @@
 package org.ntkstudy.results;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +23,13 @@ import java.util.Map;
  * @param lambda λ_ridge of e_W and e_f
  * @param eps the target error of m̂(ε)
  * @param fitMinWidth the smallest width in the fits
+ * @param verdicts {@code C2.<model>}, non-convergence at practical widths (SCIENCE §7); absent in
+ *     summaries written before it
  * @param definitions key → its definition
  * @param totalS the job's seconds
  */
 @JsonPropertyOrder({"job", "dataset", "n", "n_test", "d", "seeds", "widths", "thresholds", "per_width", "fits",
-    "fits_rms", "lambda", "eps", "fit_min_width", "definitions", "total_s", "provenance"})
+    "fits_rms", "lambda", "eps", "fit_min_width", "verdicts", "definitions", "total_s", "provenance"})
 public record SweepResult(
     String job,
     String dataset,
@@ -42,6 +45,7 @@ public record SweepResult(
     Double lambda,
     Double eps,
     @JsonProperty("fit_min_width") int fitMinWidth,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Map<String, Verdict>> verdicts,
     Map<String, String> definitions,
     @JsonProperty("total_s") Double totalS,
     ProvenanceRecord provenance) implements PartResult {

@@ -33,7 +33,7 @@ import org.ntkstudy.testing.TestData;
 class WidthSweepJobTest {
   static WidthSweepJob.Config config(DatasetSpec spec, Path out, List<Integer> widths, int seeds, int partitions) {
     return new WidthSweepJob.Config(spec, out.toString(), false, false, List.of(Model.RELU, Model.ATTN), widths,
-        seeds, 0.01, 1e-3, 0.1, 1e-10, 8, 16, partitions, 1L << 30);
+        seeds, 0.01, 1e-3, 0.1, 1e-10, 8, 16, partitions, 1L << 30, 1e6);
   }
 
   /** Cells equal a local recomputation, whatever the partitioning; aggregates are the rows'. */
@@ -101,7 +101,7 @@ class WidthSweepJobTest {
     DatasetSpec spec = DatasetSpec.of(DatasetSpec.FASHION_MNIST, null, 200).withNTest(100);
     WidthSweepJob.Config cfg = new WidthSweepJob.Config(spec, dir.resolve("rate").toString(), false, false,
         List.of(Model.RELU, Model.ATTN), List.of(64, 128, 256, 512, 1024, 2048, 4096), 30, 0.01, 1e-3, 0.1,
-        1e-10, 64, 0, 0, 1L << 30);
+        1e-10, 64, 0, 0, 1L << 30, 1e6);
     WidthSweepJob.Result r = new WidthSweepJob(cfg).run(SparkTestSession.get());
     for (String model : List.of("relu", "attn")) {
       Fit f = r.result().fitRms(model, "e_F");
@@ -118,7 +118,7 @@ class WidthSweepJobTest {
     Path data = TestData.idxDataset(dir.resolve("idx"), 60, 20, 6, 1, 21);
     DatasetSpec spec = DatasetSpec.of(DatasetSpec.MNIST, data.toString(), 30).withNTest(10);
     WidthSweepJob.Config cfg = new WidthSweepJob.Config(spec, dir.resolve("sweep").toString(), false, true,
-        List.of(Model.RELU, Model.ATTN), List.of(8), 1, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30);
+        List.of(Model.RELU, Model.ATTN), List.of(8), 1, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30, 1e6);
     Path out = Path.of(new WidthSweepJob(cfg).run(SparkTestSession.get()).out().toUri());
     List<String> csv = Files.readAllLines(out.resolve("H_inf_eigenvalues.csv"));
     assertEquals("model,index,eigenvalue", csv.get(0));

@@ -77,7 +77,7 @@ class StudyReportTest {
     new SpectrumJob(new SpectrumJob.Config(spec, study.resolve("spectrum").toString(), false, true, 0, 0, 1e-10, 0.1,
         1e-3, GramSpectrum.Route.AUTO, 1L << 30)).run(spark);
     new WidthSweepJob(new WidthSweepJob.Config(spec, study.resolve("sweep").toString(), false, true,
-        List.of(Model.RELU, Model.ATTN), List.of(8, 16, 64), 2, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30)).run(spark);
+        List.of(Model.RELU, Model.ATTN), List.of(8, 16, 64), 2, 0.01, 1e-3, 0.1, 1e-10, 8, 16, 0, 1L << 30, 1e6)).run(spark);
     TrainJob.Result trained = new TrainJob(new TrainJob.Config(spec, study.resolve("train").toString(), false,
         List.of(Model.RELU, Model.ATTN), List.of(8, 16), List.of(0.01, 1.0),
         List.of(Trainer.Optimizer.ADAM, Trainer.Optimizer.GD), 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false,

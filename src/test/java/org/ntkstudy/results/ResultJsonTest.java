@@ -228,7 +228,8 @@ class ResultJsonTest {
     timings.put("total_s", 1.25);
     SpectrumResult s = new SpectrumResult("spectrum", "mnist", "binary", List.of(3, 8), 12, 784, 12, "gram",
         "covariance", 4.0, 0.0, 12, 0.0, 1e-10, 6, Double.NaN, null, null, "rank_deficient", 1e-3, 4001.0, null, ks,
-        0.1, null, null, 9.0, SpectrumResult.DEFINITIONS, timings, p);
+        0.1, null, null, 9.0, Map.of("C1", VerdictRules.c1(Map.of(2, 2.0), Map.of(2, 8.0), 6)),
+        SpectrumResult.DEFINITIONS, timings, p);
     assertEquals(s, ResultJson.read(ResultJson.write(s), SpectrumResult.class));
     assertEquals(2.0, s.kappaK(2, "G"));
     assertNull(s.kappaK(20, "G"), "k > n");
@@ -242,7 +243,9 @@ class ResultJsonTest {
     fits.put("e_f", Fit.none(1, 3));
     SweepResult sw = new SweepResult("sweep", "fashion-mnist", 10, 5, 784, 3, List.of(16, 64),
         Map.of("relu", new Thresholds(10.0, null, "rank_deficient", 8.0, null)), Map.of("relu", byWidth),
-        Map.of("relu", fits), Map.of("relu", fits), 1e-3, 0.1, 64, SweepResult.DEFINITIONS, 2.5, p);
+        Map.of("relu", fits), Map.of("relu", fits), 1e-3, 0.1, 64,
+        Map.of("C2", Map.of("relu", VerdictRules.c2("relu", fits.get("e_F"), 64.0, 1e6))), SweepResult.DEFINITIONS,
+        2.5, p);
     assertEquals(sw, ResultJson.read(ResultJson.write(sw), SweepResult.class));
     assertEquals(a, sw.interval("relu", 64, "kappa"));
     assertNull(sw.interval("attn", 64, "kappa"));
