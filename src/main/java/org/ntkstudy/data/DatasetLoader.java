@@ -115,6 +115,11 @@ public final class DatasetLoader {
     return new Matrix(n, d, p);
   }
 
+  /** The selected rows of a split with {@code unit} inputs x = p/|p| (SCIENCE §0). */
+  static Split split(ImageSet set, int[] rows, int[] classes, Task task) {
+    return split(set, rows, pixels(set, rows), classes, task, InputNorm.unit());
+  }
+
   /**
    * The selected rows of a split: their {@code pixels}, the inputs x = z/|z| by {@code norm}
    * (SCIENCE §0.1, fitted on the training split), labels, positions in the class list and targets.
