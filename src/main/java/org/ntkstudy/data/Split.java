@@ -5,7 +5,8 @@ import org.ntkstudy.math.Matrix;
 
 /**
  * The selected examples of one split (train or test), ready for the study: pixels p, inputs x =
- * p/|p| (SCIENCE §0), labels and targets, row i of every field describing the same example.
+ * z/|z| (SCIENCE §0, §0.1; z = p by default), labels and targets, row i of every field describing
+ * the same example.
  *
  * <p>Immutable by contract: the arrays and matrices are shared, not copied, and nobody writes to
  * them (copy a matrix before changing it — an attack perturbs a copy of {@link #pixels()}).
@@ -24,7 +25,7 @@ public final class Split implements Serializable {
   /**
    * @param source the file(s) the examples came from
    * @param pixels n×d, p ∈ [0, 1]
-   * @param inputs n×d, x = p/|p|
+   * @param inputs n×d, x = z(p)/|z(p)| (SCIENCE §0.1)
    * @param labels the original labels
    * @param classIndex each example's position 0..k−1 in the class list
    * @param sourceIndex each example's index in the split it came from (file order)
@@ -64,7 +65,7 @@ public final class Split implements Serializable {
     return pixels;
   }
 
-  /** n×d inputs x = p/|p|, unit rows. */
+  /** n×d inputs x = z/|z| (SCIENCE §0.1), unit rows. */
   public Matrix inputs() {
     return inputs;
   }

@@ -1,10 +1,13 @@
 package org.ntkstudy.data;
 
 import java.io.Serializable;
+import org.ntkstudy.math.InputNorm;
 
 /**
- * Everything the jobs take from the data: the spec it was loaded with, the task, the class list
- * and the preprocessed train and test splits (SCIENCE §0).
+ * Everything the jobs take from the data: the spec it was loaded with, the task, the class list,
+ * the preprocessed train and test splits (SCIENCE §0) and the input normalisation with its fixed
+ * training statistics (SCIENCE §0.1), which every stage that recomputes inputs from (perturbed)
+ * pixels must use.
  *
  * <p>Immutable by contract: fields are shared, not copied, and never written.
  */
@@ -17,12 +20,26 @@ public final class StudyData implements Serializable {
   private final Split train;
   private final Split test;
   private final int d;
+  private final InputNorm inputNorm;
 
   /**
    * @param classes the class labels in output order (as named, or ascending for {@code all});
    *     position c of this array is class index c of the splits
    */
   public StudyData(DatasetSpec spec, Task task, int[] classes, Split train, Split test, int d) {
+    this(spec, task, classes, train, test, d, InputNorm.unit());
+  }
+
+  /**
+   * @param classes as above
+   * @param inputNorm the normalisation the splits' inputs were made with (its kind is the spec's)
+   */
+  public StudyData(DatasetSpec spec, Task task, int[] classes, Split train, Split test, int d,
+      InputNorm inputNorm) {
+    if (inputNorm == null || inputNorm.kind() != spec.inputNormKind()) {
+      throw new IllegalArgumentException("input normalisation " + inputNorm + " but the spec says "
+          + spec.inputNorm());
+    }
     if (train.d() != d || test.d() != d) {
       throw new IllegalArgumentException(
           "dimension " + d + " but train has " + train.d() + " and test " + test.d());
@@ -36,6 +53,7 @@ public final class StudyData implements Serializable {
     this.train = train;
     this.test = test;
     this.d = d;
+    this.inputNorm = inputNorm;
   }
 
   public DatasetSpec spec() {
@@ -69,9 +87,17 @@ public final class StudyData implements Serializable {
     return d;
   }
 
+  /**
+   * The input normalisation of SCIENCE §0.1 with the statistics of the selected clean training
+   * examples: recompute inputs from pixels with it, never with statistics of other pixels.
+   */
+  public InputNorm inputNorm() {
+    return inputNorm;
+  }
+
   @Override
   public String toString() {
-    return "StudyData[" + spec.dataset() + ", " + task + " over " + java.util.Arrays.toString(classes)
+    return "StudyData[" + spec.dataset() + ", " + inputNorm.kind().key() + ", " + task + " over " + java.util.Arrays.toString(classes)
         + ", train " + train.n() + ", test " + test.n() + ", d " + d + "]";
   }
 }

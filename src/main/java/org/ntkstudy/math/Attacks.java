@@ -12,11 +12,12 @@ import java.util.SplittableRandom;
  *
  * <p>Every iterate is projected (clipped) onto {|p − p0|∞ ≤ ε} ∩ [0, 1]^d, i.e. pixel j into
  * [max(0, p0_j − ε), min(1, p0_j + ε)]. Steps use sign(gradient) with sign(0) = 0. The attacks
- * return the last iterate (not the best one seen). If an iterate would be the all-zero image
- * (x = p/|p| undefined, SCIENCE §0 — only possible when every p0_j ≤ ε), the previous iterate is
- * kept and the attack stops there. (The loss is scale invariant in p, so its gradient is orthogonal
- * to p ≥ 0 and a plain sign step cannot zero every pixel, up to round-off; only MIM's accumulated
- * direction can.)
+ * return the last iterate (not the best one seen). If x would be undefined at an iterate — z(p) = 0
+ * (SCIENCE §0.1); for {@code unit} the all-zero image, only possible when every p0_j ≤ ε — the
+ * previous iterate is kept and the attack stops there. (With {@code unit} the loss is scale
+ * invariant in p, so its gradient is orthogonal to p ≥ 0 and a plain sign step cannot zero every
+ * pixel, up to round-off; only MIM's accumulated direction can.) The ball and the clip are in p for
+ * every input normalisation; the normalisation's statistics are constants of the chain.
  * Deterministic for a given seed (only PGD draws random numbers).
  */
 public final class Attacks {
@@ -102,20 +103,23 @@ public final class Attacks {
   /**
    * The adversarial version of the example with clean pixels {@code p0} (values in [0, 1], not all
    * zero) and target {@code y}, ascending {@code chain}'s loss. {@code x0} is the example's clean
-   * unit input if it is in the attn context C0 (see {@link InputChain}), else null.
+   * input x0 = z(p0)/|z(p0)| if it is in the attn context C0 (see {@link InputChain}), else null.
+   * The ball, the clip to [0, 1] and the steps are in the pixel variable p whatever the input
+   * normalisation (SCIENCE §5 step 2); the normalisation's statistics stay fixed.
    *
    * <ul>
    *   <li>FGSM: from p0, {@code steps} times p ← Π(p + α sign(∇L(p))) (defaults: once, α = ε);
    *   <li>PGD: from Π(p0 + U(−ε, ε)^d) (one uniform per pixel, in order, from
-   *       SplittableRandom(seed); if that start is the all-zero image, from p0), the same steps;
+   *       SplittableRandom(seed); if x is undefined at that start — z = 0, for unit the all-zero
+   *       image — from p0), the same steps;
    *   <li>MIM: from p0, g_acc ← μ g_acc + ∇L/‖∇L‖₁ (no normalisation when ‖∇L‖₁ = 0),
    *       p ← Π(p + α sign(g_acc)).
    * </ul>
    *
    * Π is the clip onto {|p − p0|∞ ≤ ε} ∩ [0, 1]^d. Returns a new array; p0 is not modified.
    *
-   * @throws IllegalArgumentException when p0 has a pixel outside [0, 1], is all zero, or shapes
-   *     do not match
+   * @throws IllegalArgumentException when p0 has a pixel outside [0, 1], z(p0) = 0 (for unit: p0
+   *     all zero), or shapes do not match
    * @throws ArithmeticException when the gradient is not finite
    */
   public static double[] perturb(Kind kind, Params params, InputChain chain, double[] p0, double[] y, double[] x0,
@@ -124,7 +128,7 @@ public final class Attacks {
       throw new IllegalArgumentException("kind, params and chain are required");
     }
     int d = chain.dimension();
-    checkPixels(p0, d);
+    checkPixels(p0, d, chain);
     double eps = params.eps();
     double[] lo = new double[d];
     double[] hi = new double[d];
@@ -139,7 +143,7 @@ public final class Attacks {
       for (int j = 0; j < d; j++) {
         start[j] = clip(p0[j] + (2 * rnd.nextDouble() - 1) * eps, lo[j], hi[j]);
       }
-      if (!allZero(start)) {
+      if (chain.defined(start)) {
         p = start;
       }
     }
@@ -170,14 +174,11 @@ public final class Attacks {
         }
         requireFinite(l1);
       }
-      boolean nonzero = false;
       for (int j = 0; j < d; j++) {
-        double v = clip(p[j] + alpha * Math.signum(dir[j]), lo[j], hi[j]);
-        next[j] = v;
-        nonzero |= v != 0;
+        next[j] = clip(p[j] + alpha * Math.signum(dir[j]), lo[j], hi[j]);
       }
-      if (!nonzero) {
-        break; // the all-zero image has no x = p/|p|: keep the previous iterate and stop
+      if (!chain.defined(next)) {
+        break; // z = 0 (for unit the all-zero image) has no x = z/|z|: keep the previous iterate and stop
       }
       double[] swap = p;
       p = next;
@@ -207,7 +208,7 @@ public final class Attacks {
     return out;
   }
 
-  private static void checkPixels(double[] p0, int d) {
+  private static void checkPixels(double[] p0, int d, InputChain chain) {
     if (p0 == null || p0.length != d) {
       throw new IllegalArgumentException("clean pixels p0 must have length d = " + d + ", got "
           + (p0 == null ? "null" : String.valueOf(p0.length)));
@@ -217,18 +218,9 @@ public final class Attacks {
         throw new IllegalArgumentException("pixel " + j + " of p0 is " + p0[j] + ", outside [0, 1]");
       }
     }
-    if (allZero(p0)) {
-      throw new IllegalArgumentException("all-zero image: x = p/|p| is undefined (an input error, SCIENCE §0)");
+    if (!chain.defined(p0)) {
+      throw new IllegalArgumentException(chain.inputNorm().zeroMessage());
     }
-  }
-
-  private static boolean allZero(double[] p) {
-    for (double v : p) {
-      if (v != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void requireFinite(double l1) {

@@ -7,43 +7,50 @@ import java.io.Serializable;
  * dLoss/dp through the whole input chain of SCIENCE §5 step 2 — what the attacks of {@link Attacks}
  * ascend.
  *
- * <p>The chain (SCIENCE §0–§2):
+ * <p>The chain (SCIENCE §0–§2), with the input normalisation of SCIENCE §0.1 ({@link InputNorm},
+ * its statistics fixed constants):
  *
  * <ul>
- *   <li>{@code relu}: x = p/|p| (ℓ2), z = x;
- *   <li>{@code attn}: x = p/|p|, u = C(p) x, z = x̃ = u/|u| (SCIENCE §1), with the context
+ *   <li>z = z(p): p ({@code unit}), p − μ, (p − μ)/σ per pixel or (p − m)/s; x = z/|z| (ℓ2);
+ *   <li>{@code relu}: the network input v = x;
+ *   <li>{@code attn}: u = C(p) x, v = x̃ = u/|u| (SCIENCE §1), with the context
  *       C(p) = C0 − x0 x0ᵀ + x(p) x(p)ᵀ when the example is itself a training example whose clean
- *       unit input x0 is inside the clean context C0 = XᵀX (its pixels move, so its term in C moves
+ *       input x0 is inside the clean context C0 = XᵀX (its pixels move, so its term in C moves
  *       with them), and C(p) = C0 when it is not ({@code x0 == null}) or with {@code frozenContext}
  *       (SCIENCE §5 step 2, {@code --frozen-context}: the gradient stops at C).
  * </ul>
  *
- * then the network of SCIENCE §2 exactly as {@link Trainer#outputs}: f_c(z) = (1/√m) Σ_r a_{r,c}
- * relu(w_r·z), and the loss of {@link Trainer#loss} on a batch of one: ½‖f − y‖² ({@link
+ * then the network of SCIENCE §2 exactly as {@link Trainer#outputs}: f_c(v) = (1/√m) Σ_r a_{r,c}
+ * relu(w_r·v), and the loss of {@link Trainer#loss} on a batch of one: ½‖f − y‖² ({@link
  * Trainer.Loss#MSE}) or −Σ_c y_c log softmax(f)_c ({@link Trainer.Loss#CROSS_ENTROPY}).
  *
  * <p>The gradient is reverse mode, O(md + d²) per call: matrix–vector products only, by DGEMV on
- * {@link Blas#blas()} (W·z and Wᵀ·g are the main cost):
+ * {@link Blas#blas()} (W·v and Wᵀ·g are the main cost):
  *
  * <ul>
  *   <li>dL/df = f − y (MSE) or (Σ_c y_c) softmax(f) − y (cross-entropy; = softmax(f) − y for a
  *       one-hot y);
- *   <li>dL/dh_r = 1[h_r > 0] (1/√m) Σ_c a_{r,c} dL/df_c with h = W z; dL/dz = Wᵀ dL/dh;
+ *   <li>dL/dh_r = 1[h_r > 0] (1/√m) Σ_c a_{r,c} dL/df_c with h = W v; dL/dv = Wᵀ dL/dh;
  *   <li>{@code attn}: dx̃/du = (I − x̃x̃ᵀ)/|u|; du/dx = C0 − x0x0ᵀ + (xᵀx) I + 2 x xᵀ with the context
  *       live (u = (C0 − x0x0ᵀ) x + x (xᵀx), differentiated at the actual x), du/dx = C0 when frozen
  *       or x0 == null; the transposes are applied (C0ᵀ explicitly, so a non-symmetric C0 would
  *       still be handled correctly);
- *   <li>dx/dp = (I − x xᵀ)/|p|.
+ *   <li>dx/dz = (I − x xᵀ)/|z|;
+ *   <li>dz/dp diagonal ({@link InputNorm#backward}): I ({@code unit}, {@code center}), 1/σ_j (0 where
+ *       σ_j &lt; 0.01, {@code standardize}), 1/s ({@code scalar}).
  * </ul>
  *
- * <p>The loss depends on p only through x = p/|p| (scale invariant), so dLoss/dp ⟂ p, and every
- * part of dL/dx along x — such as the 2 x xᵀ term of du/dx — is annihilated by I − x xᵀ.
+ * <p>The loss depends on z only through x = z/|z| (scale invariant), so dLoss/dz ⟂ z, and every
+ * part of dL/dx along x — such as the 2 x xᵀ term of du/dx — is annihilated by I − x xᵀ. Only for
+ * {@code unit} (z = p) does this make dLoss/dp ⟂ p; for the other normalisations dLoss/dp ⟂ z only
+ * after the diagonal dz/dp is undone.
  *
  * <p>Immutable and thread-safe; the scratch buffers live in a {@link Workspace}, one per thread
  * (the convenience methods allocate one per call).
  *
- * <p>x0 must be the clean unit input of the example exactly as it entered C0 (x0 = p0/|p0|); at
- * p = p0 the live context gives u = C0 x0, the attended feature of {@link Attention#attend}.
+ * <p>x0 must be the clean input of the example exactly as it entered C0 (x0 = z(p0)/|z(p0)| with
+ * the same {@link InputNorm}); at p = p0 the live context gives u = C0 x0, the attended feature of
+ * {@link Attention#attend}.
  */
 public final class InputChain implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -54,14 +61,20 @@ public final class InputChain implements Serializable {
   private final Trainer.Loss loss;
   private final Matrix c0;
   private final boolean frozenContext;
+  private final InputNorm norm;
   private final int width;
   private final int dim;
   private final int outputs;
   private final double scale;
 
-  private InputChain(Model model, Matrix w, Matrix a, Trainer.Loss loss, Matrix c0, boolean frozenContext) {
-    if (w == null || a == null || loss == null) {
-      throw new IllegalArgumentException("W, a and the loss are required");
+  private InputChain(Model model, Matrix w, Matrix a, Trainer.Loss loss, Matrix c0, boolean frozenContext,
+      InputNorm norm) {
+    if (w == null || a == null || loss == null || norm == null) {
+      throw new IllegalArgumentException("W, a, the loss and the input normalisation are required");
+    }
+    if (norm.dimension() >= 0 && norm.dimension() != w.cols()) {
+      throw new IllegalArgumentException("the input normalisation was fitted on " + norm.dimension()
+          + " pixels but W has d = " + w.cols());
     }
     if (w.rows() == 0 || w.cols() == 0) {
       throw new IllegalArgumentException("W must be non-empty (m×d), got " + w);
@@ -84,24 +97,39 @@ public final class InputChain implements Serializable {
     this.loss = loss;
     this.c0 = c0;
     this.frozenContext = frozenContext;
+    this.norm = norm;
     this.width = w.rows();
     this.dim = w.cols();
     this.outputs = a.cols();
     this.scale = 1.0 / Math.sqrt(width);
   }
 
-  /** The {@code relu} chain: z = p/|p|. W is m×d, a is m×C (not copied: do not modify them). */
+  /** The {@code relu} chain with {@code unit} inputs: v = x = p/|p|. */
   public static InputChain relu(Matrix w, Matrix a, Trainer.Loss loss) {
-    return new InputChain(Model.RELU, w, a, loss, null, false);
+    return relu(w, a, loss, InputNorm.unit());
   }
 
   /**
-   * The {@code attn} chain: z = x̃ = C(p)x/|C(p)x| with the clean context {@code c0} = XᵀX (d×d, the
-   * training covariance of the unit rows, SCIENCE §1). With {@code frozenContext} C(p) = C0
-   * always. Matrices are not copied: do not modify them.
+   * The {@code relu} chain: v = x = z(p)/|z(p)| with {@code norm} (SCIENCE §0.1). W is m×d, a is
+   * m×C (not copied: do not modify them).
    */
+  public static InputChain relu(Matrix w, Matrix a, Trainer.Loss loss, InputNorm norm) {
+    return new InputChain(Model.RELU, w, a, loss, null, false, norm);
+  }
+
+  /** The {@code attn} chain with {@code unit} inputs (see {@link #attn(Matrix, Matrix, Trainer.Loss, Matrix, boolean, InputNorm)}). */
   public static InputChain attn(Matrix w, Matrix a, Trainer.Loss loss, Matrix c0, boolean frozenContext) {
-    return new InputChain(Model.ATTN, w, a, loss, c0, frozenContext);
+    return attn(w, a, loss, c0, frozenContext, InputNorm.unit());
+  }
+
+  /**
+   * The {@code attn} chain: v = x̃ = C(p)x/|C(p)x| with x = z(p)/|z(p)| by {@code norm} and the
+   * clean context {@code c0} = XᵀX (d×d, the training covariance of the inputs, SCIENCE §1). With
+   * {@code frozenContext} C(p) = C0 always. Matrices are not copied: do not modify them.
+   */
+  public static InputChain attn(Matrix w, Matrix a, Trainer.Loss loss, Matrix c0, boolean frozenContext,
+      InputNorm norm) {
+    return new InputChain(Model.ATTN, w, a, loss, c0, frozenContext, norm);
   }
 
   public Model model() {
@@ -131,23 +159,46 @@ public final class InputChain implements Serializable {
     return frozenContext;
   }
 
+  /** The input normalisation p → z (SCIENCE §0.1), its statistics fixed. */
+  public InputNorm inputNorm() {
+    return norm;
+  }
+
+  /**
+   * True when x is defined at p, i.e. z(p) ≠ 0 (for {@code unit}: p is not the all-zero image);
+   * pixel values are not checked.
+   */
+  public boolean defined(double[] p) {
+    if (p == null || p.length != dim) {
+      throw new IllegalArgumentException("pixel vector must have length d = " + dim + ", got "
+          + (p == null ? "null" : String.valueOf(p.length)));
+    }
+    double[] z = norm.isUnit() ? p : norm.z(p);
+    for (double v : z) {
+      if (v != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Scratch buffers for one thread's evaluations of this chain's shape (not thread-safe). */
   public Workspace workspace() {
     return new Workspace(dim, width, outputs);
   }
 
   /**
-   * z(p): the network input (x for relu, x̃ for attn); x0 = the clean unit input of the example if
-   * it is in C0, else null (ignored by relu).
+   * v(p): the network input (x for relu, x̃ for attn); x0 = the clean input of the example if it
+   * is in C0, else null (ignored by relu).
    *
-   * @throws IllegalArgumentException when p is all zero (x = p/|p| undefined, SCIENCE §0), not
-   *     finite, or of the wrong length
+   * @throws IllegalArgumentException when z(p) = 0 (x = z/|z| undefined, SCIENCE §0, §0.1; for
+   *     unit: p all zero), p not finite, or of the wrong length
    * @throws ArithmeticException when C(p)x = 0 (attn: x orthogonal to every context input)
    */
   public double[] features(double[] p, double[] x0) {
     Workspace ws = workspace();
     forwardInput(p, x0, ws);
-    return ws.z.clone();
+    return ws.v.clone();
   }
 
   /** The loss on this example at pixels p with target y (length C). */
@@ -187,41 +238,50 @@ public final class InputChain implements Serializable {
     return value;
   }
 
-  /** p → x (and for attn u, x̃) into ws; ws.z is the network input. */
+  /** p → z → x (and for attn u, x̃) into ws; ws.v is the network input. */
   private void forwardInput(double[] p, double[] x0, Workspace ws) {
     if (p == null || p.length != dim) {
       throw new IllegalArgumentException("pixel vector must have length d = " + dim + ", got "
           + (p == null ? "null" : String.valueOf(p.length)));
     }
-    // |p| computed on p / max|p_j| so tiny pixels cannot underflow the sum of squares.
+    double[] z = p;
+    if (!norm.isUnit()) {
+      for (int j = 0; j < dim; j++) {
+        if (!Double.isFinite(p[j])) {
+          throw new IllegalArgumentException("pixel " + j + " is not finite: " + p[j]);
+        }
+      }
+      norm.z(p, 0, ws.zp, dim);
+      z = ws.zp;
+    }
+    // |z| computed on z / max|z_j| so tiny values cannot underflow the sum of squares.
     double amax = 0;
     for (int j = 0; j < dim; j++) {
-      double v = Math.abs(p[j]);
+      double v = Math.abs(z[j]);
       if (!(v <= Double.MAX_VALUE)) {
         throw new IllegalArgumentException("pixel " + j + " is not finite: " + p[j]);
       }
       amax = Math.max(amax, v);
     }
     if (amax == 0) {
-      throw new IllegalArgumentException(
-          "all-zero image: |p| = 0, so x = p/|p| is undefined (an input error, SCIENCE §0)");
+      throw new IllegalArgumentException(norm.zeroMessage());
     }
     double[] x = ws.x;
     double inv = 1.0 / amax;
     double s2 = 0;
     for (int j = 0; j < dim; j++) {
-      double v = p[j] * inv;
+      double v = z[j] * inv;
       x[j] = v;
       s2 += v * v;
     }
     double r = Math.sqrt(s2);
-    ws.normP = amax * r;
+    ws.normZ = amax * r;
     double invR = 1.0 / r;
     for (int j = 0; j < dim; j++) {
       x[j] *= invR;
     }
     if (model == Model.RELU) {
-      System.arraycopy(x, 0, ws.z, 0, dim);
+      System.arraycopy(x, 0, ws.v, 0, dim);
       return;
     }
     boolean live = liveContext(x0);
@@ -248,9 +308,9 @@ public final class InputChain implements Serializable {
     }
     ws.normU = nu;
     double invU = 1.0 / nu;
-    double[] z = ws.z;
+    double[] v = ws.v;
     for (int i = 0; i < dim; i++) {
-      z[i] = u[i] * invU;
+      v[i] = u[i] * invU;
     }
   }
 
@@ -264,16 +324,16 @@ public final class InputChain implements Serializable {
     return true;
   }
 
-  /** h = W z, f = aᵀ relu(h)/√m and the loss; leaves h and f in ws. */
+  /** h = W v, f = aᵀ relu(h)/√m and the loss; leaves h and f in ws. */
   private double forwardNetwork(double[] y, Workspace ws) {
     double[] wd = w.data();
     double[] ad = a.data();
-    double[] z = ws.z;
+    double[] v0 = ws.v;
     double[] h = ws.h;
     double[] f = ws.f;
     java.util.Arrays.fill(f, 0.0);
-    // h = W z (the main cost): row-major W (m×d) read column-major is Wᵀ (d×m), hence "T".
-    Blas.blas().dgemv("T", dim, width, 1.0, wd, dim, z, 1, 0.0, h, 1);
+    // h = W v (the main cost): row-major W (m×d) read column-major is Wᵀ (d×m), hence "T".
+    Blas.blas().dgemv("T", dim, width, 1.0, wd, dim, v0, 1, 0.0, h, 1);
     for (int r = 0; r < width; r++) {
       double v = h[r];
       if (v > 0) {
@@ -319,7 +379,7 @@ public final class InputChain implements Serializable {
         gf[c] = ySum * Math.exp(f[c] - logZ) - y[c];
       }
     }
-    // dL/dz = Wᵀ dL/dh over the active neurons only.
+    // dL/dv = Wᵀ dL/dh over the active neurons only.
     double[] ad = a.data();
     double[] h = ws.h;
     double[] gh = ws.gh;
@@ -334,21 +394,21 @@ public final class InputChain implements Serializable {
       }
       gh[r] = v;
     }
-    // dL/dz = Wᵀ dL/dh: Wᵀ is W read column-major, hence "N".
-    double[] gz = ws.gz;
-    Blas.blas().dgemv("N", dim, width, 1.0, w.data(), dim, gh, 1, 0.0, gz, 1);
+    // dL/dv = Wᵀ dL/dh: Wᵀ is W read column-major, hence "N".
+    double[] gv = ws.gv;
+    Blas.blas().dgemv("N", dim, width, 1.0, w.data(), dim, gh, 1, 0.0, gv, 1);
     double[] x = ws.x;
     double[] gx;
     if (model == Model.RELU) {
-      gx = gz;
+      gx = gv;
     } else {
       // dL/du = (I − x̃x̃ᵀ) dL/dx̃ / |u|
-      double[] z = ws.z;
+      double[] v = ws.v;
       double[] gu = ws.gu;
-      double zg = dot(z, 0, gz, dim);
+      double vg = dot(v, 0, gv, dim);
       double invU = 1.0 / ws.normU;
       for (int i = 0; i < dim; i++) {
-        gu[i] = (gz[i] - z[i] * zg) * invU;
+        gu[i] = (gv[i] - v[i] * vg) * invU;
       }
       // dL/dx = (du/dx)ᵀ dL/du.
       gx = ws.gx;
@@ -363,12 +423,14 @@ public final class InputChain implements Serializable {
         }
       }
     }
-    // dL/dp = (I − x xᵀ) dL/dx / |p|
+    // dL/dz = (I − x xᵀ) dL/dx / |z|
     double xg = dot(x, 0, gx, dim);
-    double invP = 1.0 / ws.normP;
+    double invZ = 1.0 / ws.normZ;
     for (int j = 0; j < dim; j++) {
-      out[j] = (gx[j] - x[j] * xg) * invP;
+      out[j] = (gx[j] - x[j] * xg) * invZ;
     }
+    // dL/dp = (dz/dp)ᵀ dL/dz, the diagonal of the fixed statistics (identity for unit and center).
+    norm.backward(out);
   }
 
   private static double logSumExp(double[] f) {
@@ -407,17 +469,18 @@ public final class InputChain implements Serializable {
     final int d;
     final int m;
     final int c;
+    final double[] zp;
     final double[] x;
     final double[] u;
-    final double[] z;
+    final double[] v;
     final double[] h;
     final double[] gh;
     final double[] f;
     final double[] gf;
-    final double[] gz;
+    final double[] gv;
     final double[] gu;
     final double[] gx;
-    double normP;
+    double normZ;
     double normU;
     double xx;
 
@@ -425,14 +488,15 @@ public final class InputChain implements Serializable {
       this.d = d;
       this.m = m;
       this.c = c;
+      zp = new double[d];
       x = new double[d];
       u = new double[d];
-      z = new double[d];
+      v = new double[d];
       h = new double[m];
       gh = new double[m];
       f = new double[c];
       gf = new double[c];
-      gz = new double[d];
+      gv = new double[d];
       gu = new double[d];
       gx = new double[d];
     }

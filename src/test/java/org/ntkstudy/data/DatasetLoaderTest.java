@@ -241,4 +241,58 @@ class DatasetLoaderTest {
     assertEquals(25, plus);
     assertUnitRows(tr.inputs());
   }
+
+  @Test
+  void centerUsesTheMeanOfTheSelectedTrainingImagesForBothSplits() {
+    Path dir = org.ntkstudy.testing.TestData.idxDataset(tmp.resolve("idx"), 100, 30, 6, 1, 3);
+    DatasetSpec spec = DatasetSpec.of("mnist", dir.toString(), 24).withNTest(12).withInputNorm("center");
+    StudyData d = DatasetLoader.load(spec, DataFixtures.CONF, null);
+    assertEquals(org.ntkstudy.math.InputNorm.Kind.CENTER, d.inputNorm().kind());
+    int dim = d.d();
+    // μ by hand from the 24 selected training images (not the whole split of 100).
+    double[] mu = new double[dim];
+    Matrix p = d.train().pixels();
+    for (int i = 0; i < p.rows(); i++) {
+      for (int j = 0; j < dim; j++) {
+        mu[j] += p.get(i, j);
+      }
+    }
+    for (int j = 0; j < dim; j++) {
+      mu[j] /= p.rows();
+    }
+    assertArrayEquals(mu, d.inputNorm().mean(), 1e-15);
+    ImageSet whole = DatasetLoader.read(spec, DataFixtures.CONF, null).train();
+    double[] buf = new double[dim];
+    double[] wholeMean = new double[dim];
+    for (int r = 0; r < whole.size(); r++) {
+      whole.pixels(r, buf, 0);
+      for (int j = 0; j < dim; j++) {
+        wholeMean[j] += buf[j] / whole.size();
+      }
+    }
+    double gap = 0;
+    for (int j = 0; j < dim; j++) {
+      gap = Math.max(gap, Math.abs(wholeMean[j] - mu[j]));
+    }
+    assertTrue(gap > 1e-3, "the selected subset's mean should differ from the split's: " + gap);
+    for (Split s : new Split[] {d.train(), d.test()}) {
+      assertUnitRows(s.inputs());
+      for (int i = 0; i < s.n(); i++) {
+        double[] z = new double[dim];
+        double norm = 0;
+        for (int j = 0; j < dim; j++) {
+          z[j] = s.pixels().get(i, j) - mu[j];
+          norm += z[j] * z[j];
+        }
+        norm = Math.sqrt(norm);
+        for (int j = 0; j < dim; j++) {
+          assertEquals(z[j] / norm, s.inputs().get(i, j), 1e-13, s + " row " + i + " pixel " + j);
+        }
+      }
+    }
+    // The default is unit, x = p/|p|, exactly the rows of the unit normalisation.
+    StudyData u = DatasetLoader.load(spec.withInputNorm("unit"), DataFixtures.CONF, null);
+    assertArrayEquals(Preprocess.normalizeRows(u.train().pixels()).data(), u.train().inputs().data(), 0.0);
+    assertArrayEquals(d.train().pixels().data(), u.train().pixels().data(), 0.0);
+  }
 }

@@ -62,4 +62,20 @@ class DatasetSpecTest {
     assertTrue(
         error(DatasetSpec.of("table", "/x.csv", 5).withPixelScale(0)).contains("--pixel-scale"));
   }
+
+  @Test
+  void inputNormIsValidatedAndRecordedLast() {
+    assertEquals("unit", fashion().inputNorm());
+    assertEquals(org.ntkstudy.math.InputNorm.Kind.UNIT, fashion().inputNormKind());
+    assertEquals("unit", new DatasetSpec("mnist", "d", null, 5, 1, "all", "first", 0, "label", 1, null).inputNorm());
+    for (String k : new String[] {"unit", "center", "standardize", "scalar"}) {
+      assertEquals(k, fashion().withInputNorm(k).validate().inputNorm());
+    }
+    String e = error(fashion().withInputNorm("zscore"));
+    assertTrue(e.contains("--input-norm 'zscore'") && e.contains("unit, center, standardize, scalar"), e);
+    java.util.List<String> keys = new java.util.ArrayList<>(fashion().withInputNorm("center").toMap().keySet());
+    assertEquals(java.util.List.of("dataset", "data", "test_data", "n", "n_test", "classes", "subset", "seed",
+        "label_column", "pixel_scale", "input_norm"), keys);
+    assertEquals("center", fashion().withInputNorm("center").toMap().get("input_norm"));
+  }
 }

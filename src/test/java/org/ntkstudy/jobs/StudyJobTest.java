@@ -72,6 +72,25 @@ class StudyJobTest {
   }
 
   @Test
+  void inputNormIsAStudySettingOfEveryPart(@TempDir Path tmp) {
+    StudyJob.Config c = StudyCommand.configFor("tiny", tmp.resolve("x").toString(), false, false,
+        List.of("input-norm=center"), 0);
+    assertEquals("center", c.spectrum().data().inputNorm());
+    assertEquals("center", c.sweep().data().inputNorm());
+    assertEquals("center", c.train().data().inputNorm());
+    assertEquals("center", c.influence().data().inputNorm());
+    StudyJob.Config d = StudyCommand.configFor("tiny", tmp.resolve("x").toString(), false, false, List.of(), 0);
+    assertEquals("unit", d.spectrum().data().inputNorm());
+    StudyJob.Config one = StudyCommand.configFor("tiny", tmp.resolve("x").toString(), false, false,
+        List.of("influence.input-norm=scalar"), 0);
+    assertEquals("scalar", one.influence().data().inputNorm());
+    assertEquals("unit", one.train().data().inputNorm());
+    UserInputException e = assertThrows(UserInputException.class, () -> StudyCommand.configFor("tiny",
+        tmp.resolve("x").toString(), false, false, List.of("input-norm=zscore"), 0));
+    assertTrue(e.getMessage().contains("--input-norm 'zscore'"), e.getMessage());
+  }
+
+  @Test
   void badSettingsAreClearErrors(@TempDir Path tmp) {
     UserInputException e = assertThrows(UserInputException.class, () -> StudyCommand.configFor("tiny",
         tmp.resolve("x").toString(), false, false, List.of("sweep.widthz=4,8"), 0));

@@ -13,21 +13,40 @@ class InputChainTest {
   static final int M = 16;
   static final int N = 20;
 
-  /** A small random problem: unit training rows X (from pixels in (0.05, 0.95)), C0 = XᵀX, W, a. */
+  /**
+   * A small random problem: training rows X (from pixels in (0.05, 0.95)) normalised by an input
+   * normalisation fitted on them (SCIENCE §0.1; pixel 0 nearly constant, σ_0 < 0.01, so that
+   * {@code standardize} zeroes it), C0 = XᵀX, W, a.
+   */
   static final class Problem {
     final double[][] pixels = new double[N][];
+    /** The clean inputs x_i (unit rows), as they enter C0. */
     final double[][] units = new double[N][];
     final Matrix c0 = new Matrix(D, D);
     final Matrix w;
     final Matrix a;
     final SplittableRandom rnd;
+    final InputNorm norm;
 
     Problem(long seed, int outputs) {
+      this(seed, outputs, InputNorm.Kind.UNIT);
+    }
+
+    Problem(long seed, int outputs, InputNorm.Kind kind) {
       rnd = new SplittableRandom(seed);
-      Matrix x = new Matrix(N, D);
+      Matrix p = new Matrix(N, D);
       for (int i = 0; i < N; i++) {
         pixels[i] = randomPixels(rnd, D, 0.05, 0.95);
-        units[i] = unit(pixels[i]);
+        if (kind != InputNorm.Kind.UNIT) {
+          pixels[i][0] = 0.5 + 0.005 * (2 * rnd.nextDouble() - 1);
+        }
+        System.arraycopy(pixels[i], 0, p.data(), i * D, D);
+      }
+      norm = InputNorm.fit(kind, p);
+      Matrix x = norm.apply(p);
+      for (int i = 0; i < N; i++) {
+        units[i] = kind == InputNorm.Kind.UNIT ? unit(pixels[i]) : java.util.Arrays.copyOfRange(x.data(), i * D,
+            (i + 1) * D);
         System.arraycopy(units[i], 0, x.data(), i * D, D);
       }
       Blas.addGramian(x, c0.data());
@@ -42,7 +61,7 @@ class InputChainTest {
     }
 
     InputChain chain(Model model, Trainer.Loss loss, boolean frozen) {
-      return model == Model.RELU ? InputChain.relu(w, a, loss) : InputChain.attn(w, a, loss, c0, frozen);
+      return model == Model.RELU ? InputChain.relu(w, a, loss, norm) : InputChain.attn(w, a, loss, c0, frozen, norm);
     }
   }
 
@@ -129,7 +148,12 @@ class InputChainTest {
   enum Context { LIVE, FROZEN, ABSENT }
 
   private static void checkGradient(Model model, Trainer.Loss loss, int outputs, Context context, long seed) {
-    Problem pr = new Problem(seed, outputs);
+    checkGradient(model, loss, outputs, context, seed, InputNorm.Kind.UNIT);
+  }
+
+  private static void checkGradient(Model model, Trainer.Loss loss, int outputs, Context context, long seed,
+      InputNorm.Kind kind) {
+    Problem pr = new Problem(seed, outputs, kind);
     InputChain chain = pr.chain(model, loss, context == Context.FROZEN);
     int checked = 0;
     for (int trial = 0; trial < 50 && checked < 3; trial++) {
@@ -150,7 +174,10 @@ class InputChainTest {
       double scale = maxAbs(g);
       assertTrue(scale > 1e-6, "degenerate gradient " + scale);
       double rel = maxAbsDiff(g, num) / scale;
-      assertTrue(rel <= 1e-6, model + " " + loss + " " + context + ": relative error " + rel);
+      assertTrue(rel <= 1e-6, kind + " " + model + " " + loss + " " + context + ": relative error " + rel);
+      if (kind == InputNorm.Kind.STANDARDIZE) {
+        assertEquals(0.0, g[0], 0.0, "σ_0 < 0.01: z_0 = 0 whatever p_0, so dLoss/dp_0 = 0");
+      }
       checked++;
     }
     assertEquals(3, checked, "could not find points away from ReLU kinks");
@@ -171,6 +198,48 @@ class InputChainTest {
       for (Context context : Context.values()) {
         checkGradient(Model.ATTN, loss, loss == Trainer.Loss.MSE ? 1 : 4, context, seed++);
         checkGradient(Model.ATTN, loss, 3, context, seed++);
+      }
+    }
+  }
+
+  @Test
+  void gradientThroughEveryInputNormalisationMatchesCentralDifferences() {
+    long seed = 500;
+    for (InputNorm.Kind kind : InputNorm.Kind.values()) {
+      for (Trainer.Loss loss : Trainer.Loss.values()) {
+        int outputs = loss == Trainer.Loss.MSE ? 1 : 4;
+        checkGradient(Model.RELU, loss, outputs, Context.ABSENT, seed++, kind);
+        for (Context context : Context.values()) {
+          checkGradient(Model.ATTN, loss, outputs, context, seed++, kind);
+        }
+      }
+    }
+  }
+
+  @Test
+  void featuresUseTheFixedStatistics() {
+    for (InputNorm.Kind kind : InputNorm.Kind.values()) {
+      Problem pr = new Problem(21, 1, kind);
+      double[] p = pr.pixels[3];
+      // relu at a training example's clean pixels: its clean input x0 = z(p0)/|z(p0)|.
+      assertArrayEquals(pr.units[3], pr.chain(Model.RELU, Trainer.Loss.MSE, false).features(p, null), 1e-14);
+      // attn: x̃ = C0 x0 / |C0 x0|, live or not.
+      double[] want = Attention.attend(new Matrix(1, D, pr.units[3].clone()), pr.c0, 0).data();
+      assertArrayEquals(want, pr.chain(Model.ATTN, Trainer.Loss.MSE, false).features(p, pr.units[3]), 1e-14);
+      // dLoss/dz ⟂ z: undo the diagonal dz/dp where it is not zero.
+      InputChain chain = pr.chain(Model.ATTN, Trainer.Loss.MSE, false);
+      double[] q = p.clone();
+      q[2] = 0.5 * q[2];
+      double[] g = chain.gradient(q, new double[] {1}, pr.units[3]);
+      double[] z = pr.norm.z(q);
+      double dot = 0;
+      for (int j = 0; j < D; j++) {
+        double dz = pr.norm.derivative(j);
+        dot += dz == 0 ? 0 : g[j] / dz * z[j];
+      }
+      assertEquals(0, dot, 1e-13 * maxAbs(g) * D * maxAbs(z), kind.toString());
+      if (kind != InputNorm.Kind.UNIT) {
+        assertTrue(chain.defined(new double[D]), "the all-zero image has z = −μ ≠ 0 under " + kind);
       }
     }
   }

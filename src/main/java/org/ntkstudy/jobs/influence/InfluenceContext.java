@@ -41,7 +41,8 @@ public record InfluenceContext(SparkSession spark, JavaSparkContext jsc, Influen
       inputs.add(in);
       setups.add(jsc.broadcast(new InfluenceWork.Setup(model, data.train().pixels(), data.test().pixels(),
           data.train().inputs(), data.test().inputs(), in.covariance(), data.train().targets(), data.test().targets(),
-          loss, config.lambda(), config.kernel() == InfluenceJob.KernelKind.EMPIRICAL, config.frozenContext())));
+          loss, config.lambda(), config.kernel() == InfluenceJob.KernelKind.EMPIRICAL, config.frozenContext(),
+          data.inputNorm())));
     }
     return new InfluenceContext(spark, jsc, config, data, loss, k, block, factorisation, output, inputs, setups);
   }

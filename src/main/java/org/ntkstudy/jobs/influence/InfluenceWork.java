@@ -8,6 +8,7 @@ import org.ntkstudy.math.Attention;
 import org.ntkstudy.math.Blas;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.InputChain;
+import org.ntkstudy.math.InputNorm;
 import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.Model;
@@ -40,7 +41,7 @@ public final class InfluenceWork {
     final Model model;
     final Matrix pixels;
     final Matrix pixelsTest;
-    /** Clean unit inputs x = p/|p| (train, test). */
+    /** Clean inputs x = z/|z| (train, test; SCIENCE §0.1). */
     final Matrix x;
     final Matrix xTest;
     /** Clean C = XᵀX (attn) or null. */
@@ -51,9 +52,14 @@ public final class InfluenceWork {
     final double lambda;
     final boolean empirical;
     final boolean frozenContext;
+    /**
+     * The input normalisation with the clean training statistics (SCIENCE §0.1): every
+     * recomputation from perturbed or curated pixels uses it unchanged.
+     */
+    final InputNorm norm;
 
     Setup(Model model, Matrix pixels, Matrix pixelsTest, Matrix x, Matrix xTest, Matrix covariance, Matrix y,
-        Matrix yTest, Trainer.Loss loss, double lambda, boolean empirical, boolean frozenContext) {
+        Matrix yTest, Trainer.Loss loss, double lambda, boolean empirical, boolean frozenContext, InputNorm norm) {
       this.model = model;
       this.pixels = pixels;
       this.pixelsTest = pixelsTest;
@@ -66,6 +72,7 @@ public final class InfluenceWork {
       this.lambda = lambda;
       this.empirical = empirical;
       this.frozenContext = frozenContext;
+      this.norm = norm;
     }
 
     int n() {
@@ -145,8 +152,8 @@ public final class InfluenceWork {
   /** The attack's input chain for this model and network (SCIENCE §5 step 2). */
   static InputChain chain(Setup s, Net net) {
     return s.model == Model.ATTN
-        ? InputChain.attn(net.w(), net.a(), s.loss, s.covariance, s.frozenContext)
-        : InputChain.relu(net.w(), net.a(), s.loss);
+        ? InputChain.attn(net.w(), net.a(), s.loss, s.covariance, s.frozenContext, s.norm)
+        : InputChain.relu(net.w(), net.a(), s.loss, s.norm);
   }
 
   /**
@@ -264,9 +271,13 @@ public final class InfluenceWork {
     return a;
   }
 
-  /** The model's inputs for the network: x, or x̃ with the context of these training pixels. */
+  /**
+   * The model's inputs for the network: x, or x̃ with the context of these training pixels; x =
+   * z/|z| with the clean training statistics of {@code s.norm}, never statistics of these pixels
+   * (SCIENCE §0.1).
+   */
   static Matrix[] modelInputs(Setup s, Matrix trainPixels) {
-    Matrix x = Preprocess.normalizeRows(trainPixels);
+    Matrix x = Preprocess.normalize(s.norm, trainPixels);
     if (s.model == Model.RELU) {
       return new Matrix[] {x, s.xTest};
     }
