@@ -63,8 +63,13 @@ public final class InfluenceCommand implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "3", description = "seeds (networks) per model (default: ${DEFAULT-VALUE})")
   int seeds;
 
-  @Option(names = "--eps", defaultValue = "0.3", description = "l-infinity radius in pixels (default: ${DEFAULT-VALUE})")
-  double eps;
+  // One option, two names: --eps is the older name of --attack-eps (the influence job's only; --eps of
+  // spectrum and sweep is their target error, another thing).
+  @Option(names = {"--attack-eps", "--eps"}, split = ",", paramLabel = "EPS", defaultValue = "0.3",
+      description = "the attacks' l-infinity radii in pixels, a grid axis of the malleability cells (e.g."
+          + " 0.3,0.1,0.03); every figure is reported per radius, the summary's top-level malleability and ratio"
+          + " keys for the first; --eps is its alias (default: ${DEFAULT-VALUE})")
+  List<Double> attackEps;
 
   @Option(names = "--tau", defaultValue = "0.1", description = "top fraction of examples by |I_i| (default: ${DEFAULT-VALUE})")
   double tau;
@@ -83,7 +88,9 @@ public final class InfluenceCommand implements Callable<Integer> {
       description = "transductive LOO for attn: auto (n <= 2000) | on | off (default: ${DEFAULT-VALUE})")
   String transductive;
 
-  @Option(names = "--bootstrap", defaultValue = "10000", description = "bootstrap resamples of the ratio (default: ${DEFAULT-VALUE})")
+  @Option(names = "--bootstrap", defaultValue = "2000", description = "draws of the paired two-level percentile"
+      + " bootstrap of the flip rates, controls, excesses and attn/relu ratios, seeded by --seed (default:"
+      + " ${DEFAULT-VALUE})")
   int bootstrap;
 
   @Option(names = "--block", defaultValue = "0", description = "block size of the kernels, and past"
@@ -120,7 +127,7 @@ public final class InfluenceCommand implements Callable<Integer> {
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
         Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
         recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
-        eps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
+        attackEps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
         Cli.parseEnum(InfluenceJob.Switch.class, "--transductive", transductive), bootstrap, block);
   }
 

@@ -37,7 +37,7 @@ import java.util.Map;
  * the 50th and the 1950th), with the ranks computed in integers. Every end is therefore one of the
  * draws: a rate's interval lies in [0, 1], an excess's in [−1, 1], and an end of a ratio's interval
  * may be +∞ (see {@link Ratio#toMap} for its JSON form). No interpolation means no ∞·0 when a rank
- * falls next to the infinite draws. (The older {@link Malleability#ratio} interpolates linearly.)
+ * falls next to the infinite draws.
  *
  * <p><b>Calibration</b> (measured with i.i.d. Bernoulli outcomes, 400 repetitions, B = 1000). One
  * seed: about 95% coverage of the true rate (0.94–0.97 at k = 50, 200) — but of that one network's

@@ -1,12 +1,11 @@
 package org.ntkstudy.math;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * The malleability figures of SCIENCE §5 (the paper's Def. 3.4): the top-k training examples by
  * |I_i|, the flip rate of their influence signs, Spearman's ρ of all influences before and after,
- * the top-K overlap; and the bootstrap interval of the attn/relu flip-rate ratio (§6).
+ * the top-K overlap. (Their intervals and the attn/relu ratios are {@link FlipBootstrap}'s.)
  */
 public final class Malleability {
   private Malleability() {}
@@ -56,6 +55,18 @@ public final class Malleability {
       }
     }
     return (double) flips / examples.length;
+  }
+
+  /**
+   * Per example of {@code examples}, in that order: whether its influence changed sign, I_i · I'_i
+   * &lt; 0 — the outcomes whose fraction is {@link #flipRate}.
+   */
+  public static boolean[] flips(double[] before, double[] after, int[] examples) {
+    boolean[] out = new boolean[examples.length];
+    for (int r = 0; r < examples.length; r++) {
+      out[r] = before[examples[r]] * after[examples[r]] < 0;
+    }
+    return out;
   }
 
   /** Spearman's ρ: Pearson's correlation of the ranks, ties given their average rank; NaN when a side is constant. */
@@ -140,59 +151,5 @@ public final class Malleability {
       }
     }
     return (double) same / a.length;
-  }
-
-  /**
-   * A ratio of means with its bootstrap 95% percentile interval: numerator and denominator seeds
-   * resampled independently ({@code resamples} times, SplittableRandom(seed)). Null when the
-   * denominator's mean is 0 (the ratio does not exist); resamples whose denominator is 0 are
-   * dropped and counted.
-   */
-  public static RatioInterval ratio(double[] num, double[] den, int resamples, long seed) {
-    double mn = mean(num);
-    double md = mean(den);
-    if (num.length == 0 || den.length == 0 || md == 0) {
-      return null;
-    }
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double[] r = new double[resamples];
-    int kept = 0;
-    for (int b = 0; b < resamples; b++) {
-      double sn = 0;
-      for (int i = 0; i < num.length; i++) {
-        sn += num[rnd.nextInt(num.length)];
-      }
-      double sd = 0;
-      for (int i = 0; i < den.length; i++) {
-        sd += den[rnd.nextInt(den.length)];
-      }
-      if (sd != 0) {
-        r[kept++] = (sn / num.length) / (sd / den.length);
-      }
-    }
-    double[] s = Arrays.copyOf(r, kept);
-    Arrays.sort(s);
-    return new RatioInterval(mn / md, quantile(s, 0.025), quantile(s, 0.975), kept, resamples - kept);
-  }
-
-  /** A bootstrap ratio: the ratio of the means, its 2.5% and 97.5% bootstrap quantiles. */
-  public record RatioInterval(double mean, double lo, double hi, int resamples, int droppedZeroDenominator) {}
-
-  static double quantile(double[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  }
-
-  static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return v.length == 0 ? Double.NaN : s / v.length;
   }
 }

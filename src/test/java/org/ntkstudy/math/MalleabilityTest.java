@@ -2,7 +2,6 @@ package org.ntkstudy.math;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,14 +59,12 @@ class MalleabilityTest {
   }
 
   @Test
-  void bootstrapRatioBracketsTheRatioOfMeans() {
-    double[] attn = {0.30, 0.35, 0.28, 0.33};
-    double[] relu = {0.04, 0.05, 0.03, 0.05};
-    Malleability.RatioInterval r = Malleability.ratio(attn, relu, 4000, 1);
-    assertEquals((0.315) / (0.0425), r.mean(), 1e-12);
-    assertTrue(r.lo() < r.mean() && r.mean() < r.hi(), r.toString());
-    assertTrue(r.lo() > 5 && r.hi() < 10, r.toString());
-    assertEquals(r, Malleability.ratio(attn, relu, 4000, 1));
-    assertNull(Malleability.ratio(attn, new double[] {0, 0}, 100, 1));
+  void flipsAreThePerExampleOutcomesOfTheFlipRate() {
+    double[] before = {1, -2, 3, -4, 0.5};
+    double[] after = {-1, -2, 0, 4, 0.5};
+    int[] examples = {3, 0, 2, 1};
+    boolean[] f = Malleability.flips(before, after, examples);
+    assertArrayEquals(new boolean[] {true, true, false, false}, f, "an influence that became 0 is not a flip");
+    assertEquals(Malleability.flipRate(before, after, examples), 2.0 / 4, 0.0);
   }
 }

@@ -42,6 +42,7 @@ class ResultJsonTest {
     "study.json, org.ntkstudy.results.StudyResult",
     "influence.json, org.ntkstudy.results.InfluenceResult",
     "influence-quick.json, org.ntkstudy.results.InfluenceResult",
+    "influence-radius.json, org.ntkstudy.results.InfluenceResult",
     "kernel-empirical-lanczos.json, org.ntkstudy.results.KernelResult",
     "kernel-analytic.json, org.ntkstudy.results.KernelResult",
     "kernel-empirical-lapack.json, org.ntkstudy.results.KernelResult",
@@ -152,6 +153,32 @@ class ResultJsonTest {
     assertEquals(DualTable.Verdict.of(0.4112333523026624, 0.4735927356287098, false), r.dual().verdict());
     assertEquals("margin", r.influenceTarget());
     assertEquals(128L, r.provenance().config().get("width"));
+  }
+
+  @Test
+  void influenceRadiiAndExcessesAreTyped() {
+    InfluenceResult old = ResultJson.read(golden("influence.json"), InfluenceResult.class);
+    assertEquals(List.of(0.3), old.radii(), "a summary before the radius axis has its one eps");
+    assertNull(old.atRadius(0.3));
+    assertNull(old.excessRatio("pgd", "transformed"));
+    assertNull(old.figures("relu", "fgsm", "transformed").excess());
+
+    InfluenceResult r = ResultJson.read(golden("influence-radius.json"), InfluenceResult.class);
+    assertEquals(List.of(0.3, 0.1), r.radii());
+    assertEquals(0.3, r.eps());
+    assertEquals(InfluenceResult.DEFINITIONS, r.definitions());
+    RadiusFigures first = r.atRadius(0.3);
+    assertEquals(r.figures("attn", "pgd", "transformed"), first.figures("attn", "pgd", "transformed"));
+    assertEquals(r.ratio("pgd", "transformed"), first.ratio("pgd", "transformed"));
+    assertEquals(r.excessRatio("pgd", "transformed"), first.excessRatio("pgd", "transformed"));
+    assertNull(first.figures("attn", "none", "curated"), "curated is reported once, at the top level");
+    FlipRateRatio none = r.excessRatio("fgsm", "transformed");
+    assertFalse(none.present());
+    assertTrue(none.note().contains("excess"), none.note());
+    FlipRateRatio unbounded = r.atRadius(0.1).excessRatio("fgsm", "transformed");
+    assertTrue(unbounded.present() && unbounded.hi() == null && unbounded.hiUnbounded(), unbounded.toString());
+    Interval excess = r.atRadius(0.1).figures("relu", "pgd", "adversarial").excess();
+    assertTrue(excess.lo() > 0, "relu's excess at 0.1 lies above 0: " + excess);
   }
 
   @Test

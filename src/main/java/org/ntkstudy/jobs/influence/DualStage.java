@@ -13,6 +13,7 @@ import org.ntkstudy.results.DualRow;
 import org.ntkstudy.results.DualTable;
 import org.ntkstudy.results.FlipRateRatio;
 import org.ntkstudy.results.Interval;
+import org.ntkstudy.results.MalleabilityFigures;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
@@ -22,8 +23,9 @@ import org.ntkstudy.spark.TiledKernelInfluence;
  * The dual-implication table (SCIENCE §6): per model, approximation — kernel ridge with H∞ on the
  * model's inputs (x for relu, x̃ for attn: test MSE, accuracy, kernel–target alignment) and the
  * trained networks (test accuracy, loss, Θ_T's alignment over seeds) — beside vulnerability (the
- * flip rates of SCIENCE §5), with the statement whether attention's lower approximation error and
- * its higher malleability both hold; {@code dual.csv}.
+ * flip rates of SCIENCE §5 at the first attack radius, with their bootstrap intervals), with the
+ * statement whether attention's lower approximation error and its higher malleability both hold;
+ * {@code dual.csv}.
  */
 public final class DualStage {
   private final InfluenceContext ctx;
@@ -33,22 +35,24 @@ public final class DualStage {
   }
 
   /**
-   * The summary's {@code dual} entry; {@code ratio} is {@link MalleabilityTable#ratio}'s, whose PGD
-   * transformed interval decides whether attention is the more malleable.
+   * The summary's {@code dual} entry from the malleability figures at the first attack radius
+   * ({@link MalleabilityTable.Summary}): the flip rates with their bootstrap intervals, and the PGD
+   * transformed flip-rate ratio, whose interval decides whether attention is the more malleable.
    */
-  public DualTable run(List<CleanRun> cleans, MalleabilityTable malleability,
-      Map<String, Map<String, FlipRateRatio>> ratio) {
+  public DualTable run(List<CleanRun> cleans, MalleabilityTable.Summary malleability) {
     JavaSparkContext jsc = ctx.jsc();
-    Map<MalleabilityRow.Key, List<MalleabilityRow>> groups = malleability.groups();
+    Map<String, Map<String, Map<String, MalleabilityFigures>>> figures = malleability.malleability();
     Map<String, DualRow> table = new LinkedHashMap<>();
     StringBuilder csv = new StringBuilder("model,krr_test_mse,krr_test_accuracy,krr_alignment,net_test_accuracy,"
         + "net_test_loss,net_alignment_T");
     List<String> flipKeys = new ArrayList<>();
-    for (MalleabilityRow.Key key : groups.keySet()) {
-      String fk = flipKey(key);
-      if (!flipKeys.contains(fk)) {
-        flipKeys.add(fk);
-      }
+    for (Map<String, Map<String, MalleabilityFigures>> byAttack : figures.values()) {
+      byAttack.forEach((attack, byIntervention) -> byIntervention.keySet().forEach(iv -> {
+        String fk = DualRow.flipKey(attack, iv);
+        if (!flipKeys.contains(fk)) {
+          flipKeys.add(fk);
+        }
+      }));
     }
     for (String fk : flipKeys) {
       csv.append(',').append(fk);
@@ -84,12 +88,8 @@ public final class DualStage {
       int m = mi;
       List<CleanRun> mine = cleans.stream().filter(c -> c.modelIndex() == m).toList();
       Map<String, Interval> flips = new LinkedHashMap<>();
-      for (Map.Entry<MalleabilityRow.Key, List<MalleabilityRow>> g : groups.entrySet()) {
-        if (g.getKey().model().equals(model)) {
-          flips.put(flipKey(g.getKey()),
-              Interval.of(g.getValue().stream().mapToDouble(MalleabilityRow::flipRate).toArray()));
-        }
-      }
+      figures.getOrDefault(model, Map.of()).forEach((attack, byIntervention) -> byIntervention.forEach(
+          (iv, fig) -> flips.put(DualRow.flipKey(attack, iv), fig.flipRate())));
       DualRow row = new DualRow(mse, krrAccuracy, krrAlignment,
           Interval.of(mine.stream().mapToDouble(CleanRun::testAccuracy).toArray()),
           Interval.of(mine.stream().mapToDouble(CleanRun::testLoss).toArray()),
@@ -108,15 +108,11 @@ public final class DualStage {
     ctx.output().writeText("dual.csv", csv.toString());
     DualTable.Verdict verdict = null;
     if (krrMse.containsKey("attn") && krrMse.containsKey("relu")) {
-      Map<String, FlipRateRatio> pgd = ratio.get("pgd");
+      Map<String, FlipRateRatio> pgd = malleability.ratio().get("pgd");
       FlipRateRatio r = pgd == null ? null : pgd.get("transformed");
-      Boolean vulnerable = r != null && r.lo() != null ? r.lo() > 1 : null;
+      Boolean vulnerable = r != null && r.present() ? r.above(1) : null;
       verdict = DualTable.Verdict.of(krrMse.get("attn"), krrMse.get("relu"), vulnerable);
     }
     return new DualTable(table, verdict);
-  }
-
-  private static String flipKey(MalleabilityRow.Key key) {
-    return DualRow.flipKey(key.attack(), key.intervention());
   }
 }

@@ -23,7 +23,6 @@ import org.ntkstudy.math.Trainer;
 import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.results.DualTable;
-import org.ntkstudy.results.FlipRateRatio;
 import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.PaperFlipRates;
 import org.ntkstudy.results.ResultJson;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The {@code influence} job (SCIENCE §5–§6), orchestration only: loads the data, chooses where
  * K + λI is factorised ({@link Factorisation}), gets the trained networks ({@link Networks}), then
  * runs the stages in order — the clean influences ({@link CleanInfluence}), the malleability cells
- * with their controls and the attn/relu ratio ({@link MalleabilityStage}), the transductive LOO of
+ * per attack radius with their controls, excesses and attn/relu ratios ({@link MalleabilityStage},
+ * {@link MalleabilityTable}), the transductive LOO of
  * attn ({@link TransductiveStage}), the network-retraining LOO ({@link RetrainLooStage}) and the
  * dual-implication table ({@link DualStage}) — and writes the summary and commits the output.
  */
@@ -71,11 +71,12 @@ public final class InfluenceJob {
       List<Model> models, List<Attacks.Kind> attacks, List<String> interventions, double lambda, KernelKind kernel,
       Influence.Target target, String trainDir, int width, double sigma0, Trainer.Optimizer optimizer, int seeds,
       TrainingProfile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
-      double eps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo, Switch transductive,
-      int bootstrap, int block) implements java.io.Serializable {
+      List<Double> attackEps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo,
+      Switch transductive, int bootstrap, int block) implements java.io.Serializable {
 
     public Config {
       models = List.copyOf(models);
+      attackEps = List.copyOf(attackEps);
       attacks = List.copyOf(attacks);
       interventions = List.copyOf(interventions);
       if (models.isEmpty()) {
@@ -95,8 +96,18 @@ public final class InfluenceJob {
       if (!(lambda > 0)) {
         throw new UserInputException("--lambda must be positive, got " + lambda);
       }
-      if (!(eps > 0 && eps <= 1)) {
-        throw new UserInputException("--eps must be in (0, 1] (pixels are in [0, 1]), got " + eps);
+      if (attackEps.isEmpty()) {
+        throw new UserInputException("--attack-eps (alias --eps) needs at least one radius, e.g. 0.3,0.1,0.03");
+      }
+      for (int i = 0; i < attackEps.size(); i++) {
+        double eps = attackEps.get(i);
+        if (!(eps > 0 && eps <= 1)) {
+          throw new UserInputException("--attack-eps (alias --eps): every radius must be in (0, 1] (pixels are in"
+              + " [0, 1]), got " + eps);
+        }
+        if (attackEps.subList(0, i).contains(eps)) {
+          throw new UserInputException("--attack-eps (alias --eps): the radius " + eps + " is given twice");
+        }
       }
       if (!(tau > 0 && tau < 0.5)) {
         throw new UserInputException("--tau must be in (0, 0.5) (curating needs the next k after the top k), got " + tau);
@@ -116,6 +127,31 @@ public final class InfluenceJob {
       }
     }
 
+    /** A configuration with the single attack radius {@code eps} (the form before radii were a grid axis). */
+    public Config(DatasetSpec data, String out, boolean overwrite, boolean npy, long maxDriverBytes,
+        List<Model> models, List<Attacks.Kind> attacks, List<String> interventions, double lambda, KernelKind kernel,
+        Influence.Target target, String trainDir, int width, double sigma0, Trainer.Optimizer optimizer, int seeds,
+        TrainingProfile profile, int epochs, double lr, double gdLr, int batch, double weightDecay, boolean symmetric,
+        double eps, double tau, boolean frozenContext, boolean retrain, Switch retrainLoo, Switch transductive,
+        int bootstrap, int block) {
+      this(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target,
+          trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric,
+          List.of(eps), tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
+    /**
+     * The first attack radius of {@code --attack-eps}: the radius of the summary's top-level
+     * {@code malleability}, {@code ratio} and {@code excess_ratio} keys and of the example images.
+     */
+    public double eps() {
+      return attackEps.get(0);
+    }
+
+    /** The same configuration with the attack radii {@code attackEps}. */
+    public Config withAttackEps(List<Double> attackEps) {
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
     /** The epochs: {@code --epochs}, or the profile's when 0. */
     public int epochCount() {
       return epochs > 0 ? epochs : profile.epochs();
@@ -123,12 +159,12 @@ public final class InfluenceJob {
 
     /** The same configuration writing to {@code out} (the study job places its parts). */
     public Config withOut(String out, boolean overwrite) {
-      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, eps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
     }
 
     /** The same configuration reading its networks from {@code trainDir}. */
     public Config withTrainDir(String trainDir) {
-      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, eps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
     }
 
     public Map<String, Object> toMap() {
@@ -147,7 +183,7 @@ public final class InfluenceJob {
       m.put("seeds", seeds);
       m.putAll(TrainingProfile.recipeMap(profile.key(), epochCount(), lr, gdLr, batch,
           weightDecay, symmetric));
-      m.put("eps", eps);
+      m.put("attack_eps", attackEps);
       m.put("tau", tau);
       m.put("frozen_context", frozenContext);
       m.put("retrain", retrain);
@@ -238,17 +274,19 @@ public final class InfluenceJob {
 
     List<CleanRun> cleans = new CleanInfluence(ctx).run(Networks.of(ctx));
     MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, resume, failAfterCells).run(cleans);
-    Map<String, Map<String, FlipRateRatio>> ratio = malleability.ratio(config.bootstrap(), config.data().seed());
+    MalleabilityTable.Summary effects = malleability.summary(config.bootstrap(), config.data().seed());
     malleability.write(spark, output);
     KillPoints.reach("influence tables");
     TransductiveLooSummary transductive = new TransductiveStage(ctx).run(cleans).orElse(null);
     RetrainLooSummary retrainLoo = new RetrainLooStage(ctx).run(cleans).orElse(null);
-    DualTable dual = new DualStage(ctx).run(cleans, malleability, ratio);
+    DualTable dual = new DualStage(ctx).run(cleans, effects);
     InfluenceResult result = new InfluenceResult(InfluenceResult.JOB, config.data().dataset(),
         data.task().name().toLowerCase(Locale.ROOT), n, nt, config.lambda(),
         config.kernel().name().toLowerCase(Locale.ROOT), config.target().key(), k, config.tau(), config.eps(),
-        factorisation.description(), malleability.summary(), ratio, PaperFlipRates.PAPER, transductive, retrainLoo,
-        dual, (System.nanoTime() - t0) / 1e9, Provenance.record(spark, config.toMap(), config.data().seed()));
+        config.attackEps(), factorisation.description(), effects.malleability(), effects.ratio(),
+        effects.excessRatio(), effects.byRadius(), PaperFlipRates.PAPER, transductive, retrainLoo, dual,
+        InfluenceResult.DEFINITIONS, (System.nanoTime() - t0) / 1e9,
+        Provenance.record(spark, config.toMap(), config.data().seed()));
     ResultJson.writeSummary(output, result);
     ctx.release();
     Path done = output.fingerprint(fingerprint).commit();

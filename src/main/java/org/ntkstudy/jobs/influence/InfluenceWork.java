@@ -80,8 +80,11 @@ public final class InfluenceWork {
     }
   }
 
-  /** A malleability cell: which clean (model, seed) run, the attack ({@code none} for curated), the intervention. */
-  public record CellSpec(int clean, String attack, String intervention) implements Serializable {}
+  /**
+   * A malleability cell: which clean (model, seed) run, the attack ({@code none} for curated), the
+   * intervention, and the attack radius ε in pixels (NaN for curated, which attacks nothing).
+   */
+  public record CellSpec(int clean, String attack, String intervention, double eps) implements Serializable {}
 
   /** A trained network: first layer W_T (m×d) and output signs a (m×C). */
   public record Net(long seed, Matrix w, Matrix a) implements Serializable {}
@@ -118,9 +121,15 @@ public final class InfluenceWork {
     }
   };
 
-  /** The figures of one cell (NaN where a figure does not apply). */
+  /**
+   * The figures of one cell (NaN where a figure does not apply) and its paired per-example outcomes
+   * (SCIENCE §5's effect over noise): for each of the {@code evaluated} examples — the top k in rank
+   * order (curated: the next k) — whether the intervention flipped the sign of its influence
+   * (I_i · I'_i &lt; 0), and whether the random ±ε sign control on the same examples with the same
+   * seed did ({@code controlFlips} null for curated, which has no control).
+   */
   public record CellFigures(double flipRate, double spearman, double topkOverlap, double controlRandom, int evaluated,
-      Matrix topAttacked, double[] topAfter) implements Serializable {}
+      Matrix topAttacked, double[] topAfter, boolean[] flips, boolean[] controlFlips) implements Serializable {}
 
   /**
    * Total influences I_i (one per kept training example, in kept order) with the training pixels
@@ -215,7 +224,8 @@ public final class InfluenceWork {
         }
         return new CellFigures(Malleability.flipRate(before, after, top), Malleability.spearman(before, after),
             Malleability.topKOverlap(before, after, k), Malleability.flipRate(before, control, top), k,
-            pa.selectRows(top), topAfter);
+            pa.selectRows(top), topAfter, Malleability.flips(before, after, top),
+            Malleability.flips(before, control, top));
       }
       case CURATED -> {
         boolean[] removed = new boolean[n];
@@ -247,7 +257,7 @@ public final class InfluenceWork {
         }
         return new CellFigures(Malleability.flipRate(beforeKept, afterKept, nextK),
             Malleability.spearman(beforeKept, afterKept), Malleability.topKOverlap(beforeKept, afterKept, next),
-            Double.NaN, next, null, null);
+            Double.NaN, next, null, null, Malleability.flips(beforeKept, afterKept, nextK), null);
       }
       default -> throw new IllegalArgumentException(intervention.toString());
     }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The malleability cells of SCIENCE §5 — model × seed × attack × intervention, one Spark task each,
+ * The malleability cells of SCIENCE §5 — model × seed × attack × intervention × attack radius, one
+ * Spark task each (curated attacks nothing: one cell per model and seed, whatever the radii),
  * or past the driver budget one after the other with every step in tiles — with their random-sign
  * control, the noise floor between seeds, and the top-k examples before and after the attack for
  * the report's image grids. The cells run on the grid engine ({@link CellGrid}): a resumed run
@@ -28,12 +29,12 @@ public final class MalleabilityStage {
   private static final Logger LOG = LoggerFactory.getLogger(MalleabilityStage.class);
 
   /** The axes of the malleability grid: a cell's key names them, so they are not in its fingerprint. */
-  static final List<String> AXES = List.of("models", "seeds", "attacks", "interventions");
+  static final List<String> AXES = List.of("models", "seeds", "attacks", "interventions", "attack_eps");
 
   /** Settings that change no cell: the tables and analyses after the cells. */
   static final List<String> AFTER_CELLS = List.of("bootstrap", "transductive", "retrain_loo", "npy");
 
-  /** One malleability cell: its index in the run's cell list and its key (model, seed, attack, intervention). */
+  /** One malleability cell: its index in the run's cell list and its key (model, seed, attack, intervention, radius). */
   public record Cell(int index, String key) implements CellGrid.Cell {}
 
   private final InfluenceContext ctx;
@@ -51,21 +52,13 @@ public final class MalleabilityStage {
         .failAfter(failAfterCells);
   }
 
-  /** Every cell of the clean runs {@code cleans}, in (clean run, intervention, attack) order. */
+  /**
+   * Every cell of the clean runs {@code cleans}, in (radius, clean run, intervention, attack) order —
+   * the first radius's cells, with curated, first and in the order of a run with one radius.
+   */
   public MalleabilityTable run(List<CleanRun> cleans) {
     InfluenceJob.Config config = ctx.config();
-    List<InfluenceWork.CellSpec> specs = new ArrayList<>();
-    for (int ci = 0; ci < cleans.size(); ci++) {
-      for (String iv : config.interventions()) {
-        if (iv.equals("curated")) {
-          specs.add(new InfluenceWork.CellSpec(ci, "none", iv));
-        } else {
-          for (Attacks.Kind a : config.attacks()) {
-            specs.add(new InfluenceWork.CellSpec(ci, a.key(), iv));
-          }
-        }
-      }
-    }
+    List<InfluenceWork.CellSpec> specs = specs(config, cleans.size());
     if (specs.isEmpty()) {
       return new MalleabilityTable(List.of());
     }
@@ -80,16 +73,55 @@ public final class MalleabilityStage {
       CleanRun c = cleans.get(cs.clean());
       CleanRun other = c.nextSeed(cleans);
       double floor = Double.NaN;
+      boolean[] floorFlips = null;
       if (other != null) {
         int[] ranking = Malleability.rankByMagnitude(c.totals());
         int[] examples = cs.intervention().equals("curated") ? Arrays.copyOfRange(ranking, k, 2 * k)
             : Arrays.copyOf(ranking, k);
         floor = Malleability.flipRate(c.totals(), other.totals(), examples);
+        floorFlips = Malleability.flips(c.totals(), other.totals(), examples);
       }
       rows.add(new MalleabilityRow(config.models().get(c.modelIndex()).key(), cs.attack(), cs.intervention(),
-          c.net().seed(), f.flipRate(), f.spearman(), f.topkOverlap(), f.controlRandom(), floor));
+          c.net().seed(), f.flipRate(), f.spearman(), f.topkOverlap(), f.controlRandom(), floor, cs.eps(), f.flips(),
+          f.controlFlips(), floorFlips));
     }
     return new MalleabilityTable(rows);
+  }
+
+  /**
+   * The cells of a run with {@code cleanRuns} clean (model, seed) runs: for each radius of {@code
+   * --attack-eps}, each clean run, each intervention, each attack; curated (no attack, no radius)
+   * once per clean run, with the first radius.
+   */
+  static List<InfluenceWork.CellSpec> specs(InfluenceJob.Config config, int cleanRuns) {
+    List<InfluenceWork.CellSpec> specs = new ArrayList<>();
+    for (int ri = 0; ri < config.attackEps().size(); ri++) {
+      double eps = config.attackEps().get(ri);
+      for (int ci = 0; ci < cleanRuns; ci++) {
+        for (String iv : config.interventions()) {
+          if (iv.equals("curated")) {
+            if (ri == 0) {
+              specs.add(new InfluenceWork.CellSpec(ci, "none", iv, Double.NaN));
+            }
+          } else {
+            for (Attacks.Kind a : config.attacks()) {
+              specs.add(new InfluenceWork.CellSpec(ci, a.key(), iv, eps));
+            }
+          }
+        }
+      }
+    }
+    return specs;
+  }
+
+  /**
+   * A cell's key on the grid (a file name): {@code <model>_seed<seed>_<attack>_<intervention>}, and
+   * for an attacked cell {@code _eps<radius>} (the radius as Java prints it) — so the cells of two
+   * radii never share a file, and a resumed run with other radii keeps the radii it shares.
+   */
+  static String cellKey(String model, long seed, InfluenceWork.CellSpec cs) {
+    String key = model + "_seed" + seed + "_" + cs.attack() + "_" + cs.intervention();
+    return Double.isNaN(cs.eps()) ? key : key + "_eps" + cs.eps();
   }
 
   /** The cells' figures in {@code specs} order: read back from the grid's kept cells, else computed. */
@@ -100,8 +132,7 @@ public final class MalleabilityStage {
     for (int r = 0; r < specs.size(); r++) {
       InfluenceWork.CellSpec cs = specs.get(r);
       CleanRun c = cleans.get(cs.clean());
-      cells.add(new Cell(r, cfg.models().get(c.modelIndex()).key() + "_seed" + c.net().seed() + "_" + cs.attack()
-          + "_" + cs.intervention()));
+      cells.add(new Cell(r, cellKey(cfg.models().get(c.modelIndex()).key(), c.net().seed(), cs)));
     }
     int k = ctx.k();
     List<Broadcast<InfluenceWork.Setup>> setups = ctx.setups();
@@ -113,7 +144,7 @@ public final class MalleabilityStage {
         CleanRun c = cleans.get(cs.clean());
         Broadcast<InfluenceWork.Setup> setup = setups.get(c.modelIndex());
         String tag = cfg.models().get(c.modelIndex()).key() + "/seed=" + c.net().seed() + "/" + cs.attack() + "/"
-            + cs.intervention();
+            + cs.intervention() + (Double.isNaN(cs.eps()) ? "" : "/eps=" + cs.eps());
         return Stages.run(jsc, "influence/cell", "malleability cell " + tag + " in tiles",
             () -> cell(new TiledCellEngine(jsc, setup, cfg.lambda(), ctx.factorisation().tile(), tag), cfg, cs, c,
                 setup.value(), k));
@@ -121,7 +152,7 @@ public final class MalleabilityStage {
     }
     Broadcast<ArrayList<CleanRun>> sh = grid.broadcast(new ArrayList<>(cleans));
     List<InfluenceWork.CellFigures> figures = grid.run(cells, specs.size()
-        + " malleability cells (models x seeds x attacks x interventions), each with its random-sign control",
+        + " malleability cells (models x seeds x attacks x interventions x radii), each with its random-sign control",
         cell -> {
           InfluenceWork.CellSpec cs = specs.get(cell.index());
           CleanRun c = sh.value().get(cs.clean());
@@ -136,7 +167,9 @@ public final class MalleabilityStage {
       InfluenceWork.CellSpec cs, CleanRun c, InfluenceWork.Setup s, int k) {
     InfluenceWork.Net net = c.net();
     Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());
-    Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind, cfg.eps());
+    // Curated attacks nothing: its parameters are never used.
+    Attacks.Params params = Attacks.Params.defaults(kind == null ? Attacks.Kind.FGSM : kind,
+        Double.isNaN(cs.eps()) ? cfg.eps() : cs.eps());
     InfluenceWork.Retrain retrain = null;
     if (cfg.retrain() && s.empirical) {
       Matrix w0 = TwoLayerNetwork.initial(cfg.width(), s.x.cols(), cfg.sigma0(), net.seed(), cfg.symmetric())
@@ -151,7 +184,7 @@ public final class MalleabilityStage {
 
   /**
    * For the report's image grids: per model and attack, the first seed's top-k training examples
-   * (transformed intervention) before and after the attack — {@code examples/<model>_clean.npy},
+   * (transformed intervention, first attack radius) before and after the attack — {@code examples/<model>_clean.npy},
    * {@code examples/<model>_<attack>.npy} (k×d pixels) and {@code examples/<model>_<attack>.csv}
    * (rank, train_index, source_index, label, influence_before, influence_after).
    */
@@ -166,7 +199,7 @@ public final class MalleabilityStage {
       InfluenceWork.CellFigures f = figures.get(r);
       CleanRun c = cleans.get(cs.clean());
       if (f.topAttacked() == null || !"transformed".equals(cs.intervention())
-          || c.net().seed() != ctx.config().data().seed()) {
+          || c.net().seed() != ctx.config().data().seed() || cs.eps() != ctx.config().eps()) {
         continue;
       }
       InfluenceWork.Setup s = ctx.setups().get(c.modelIndex()).value();

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -127,6 +129,35 @@ public class InfluenceJobTest {
       assertTrue(iv.lo() <= iv.mean() && iv.mean() <= iv.hi());
     }
     assertNotNull(summary.ratio("pgd", "transformed"));
+    assertNotNull(summary.excessRatio("pgd", "transformed"));
+    assertEquals(List.of(0.3), summary.radii());
+    assertEquals(summary.malleability(), curatedAdded(summary.atRadius(0.3).malleability(), summary.malleability()),
+        "by_radius.0.3 is the top level without curated");
+    assertEveryRateInTheUnitInterval(summary);
+    // The paired per-example outcomes reproduce each cell's flip rate and control rate exactly.
+    for (Row m : mall) {
+      int evaluated = m.getInt(m.fieldIndex("evaluated"));
+      assertEquals(Malleability.topCount(0.1, 40), evaluated);
+      assertEquals((double) m.getInt(m.fieldIndex("flips")) / evaluated, m.getDouble(m.fieldIndex("flip_rate")), 0.0,
+          m.toString());
+      boolean curatedRow = m.getString(m.fieldIndex("intervention")).equals("curated");
+      assertEquals(curatedRow, m.isNullAt(m.fieldIndex("control_flips")), m.toString());
+      assertEquals(curatedRow, m.isNullAt(m.fieldIndex("eps")), m.toString());
+      assertEquals(curatedRow, m.isNullAt(m.fieldIndex("excess")), m.toString());
+      if (!curatedRow) {
+        double control = (double) m.getInt(m.fieldIndex("control_flips")) / evaluated;
+        assertEquals(control, m.getDouble(m.fieldIndex("control_random")), 0.0, m.toString());
+        assertEquals(0.3, m.getDouble(m.fieldIndex("eps")), 0.0);
+        assertEquals(m.getDouble(m.fieldIndex("flip_rate")) - control, m.getDouble(m.fieldIndex("excess")), 0.0);
+      }
+    }
+    // The summary's rates are the seed means of the rows' (one rounding: pooled counts).
+    for (String model : List.of("relu", "attn")) {
+      double[] rates = mall.stream().filter(m -> m.getString(0).equals(model) && m.getString(1).equals("pgd")
+          && m.getString(2).equals("transformed")).mapToDouble(m -> m.getDouble(m.fieldIndex("flip_rate"))).toArray();
+      assertEquals(2, rates.length);
+      assertEquals((rates[0] + rates[1]) / 2, summary.figures(model, "pgd", "transformed").flipRate().mean(), 1e-15);
+    }
     assertNotNull(summary.transductive());
     assertNotNull(summary.retrainLoo());
     assertEquals(List.of("relu", "attn"), List.copyOf(summary.retrainLoo().models().keySet()));
@@ -166,6 +197,101 @@ public class InfluenceJobTest {
     Row curated = mall.stream().filter(m -> m.getString(0).equals("relu") && m.getString(2).equals("curated")
         && m.getLong(3) == 0).findFirst().orElseThrow();
     assertEquals((double) flips / kk, curated.getDouble(curated.fieldIndex("flip_rate")), 0.0);
+  }
+
+  /** {@code byRadius} with the curated cells of {@code top} added in their place. */
+  static Map<String, Map<String, Map<String, MalleabilityFigures>>> curatedAdded(
+      Map<String, Map<String, Map<String, MalleabilityFigures>>> byRadius,
+      Map<String, Map<String, Map<String, MalleabilityFigures>>> top) {
+    Map<String, Map<String, Map<String, MalleabilityFigures>>> out = new LinkedHashMap<>();
+    top.forEach((model, byAttack) -> byAttack.forEach((attack, byIv) -> byIv.forEach((iv, f) -> {
+      MalleabilityFigures g = attack.equals("none") ? f : byRadius.get(model).get(attack).get(iv);
+      out.computeIfAbsent(model, x -> new LinkedHashMap<>()).computeIfAbsent(attack, x -> new LinkedHashMap<>())
+          .put(iv, g);
+    })));
+    return out;
+  }
+
+  /**
+   * No rate interval of the summary leaves [0, 1] (flip rates, controls, noise floors, at every
+   * radius and in the dual table), no excess interval leaves [−1, 1], and each interval holds its mean.
+   */
+  static void assertEveryRateInTheUnitInterval(InfluenceResult summary) {
+    List<Map<String, Map<String, Map<String, MalleabilityFigures>>>> trees = new ArrayList<>();
+    trees.add(summary.malleability());
+    summary.byRadius().values().forEach(r -> trees.add(r.malleability()));
+    int checked = 0;
+    for (var tree : trees) {
+      for (var byAttack : tree.values()) {
+        for (var byIv : byAttack.values()) {
+          for (MalleabilityFigures f : byIv.values()) {
+            for (String name : List.of("flip_rate", "control_random", "control_noise_floor", "excess")) {
+              Interval iv = f.figure(name);
+              if (iv == null || !iv.present()) {
+                continue;
+              }
+              double floor = name.equals("excess") ? -1 : 0;
+              assertTrue(floor <= iv.lo() && iv.lo() <= iv.mean() && iv.mean() <= iv.hi() && iv.hi() <= 1,
+                  name + " " + iv);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assertTrue(checked > 0);
+    summary.dual().table().values().forEach(row -> row.vulnerability().forEach((name, iv) ->
+        assertTrue(0 <= iv.lo() && iv.hi() <= 1, "dual " + name + " " + iv)));
+  }
+
+  @Test
+  void twoRadiiGiveCellsPerRadius(@TempDir Path dir) throws Exception {
+    DatasetSpec spec = spec(dir);
+    SparkSession spark = SparkTestSession.get();
+    String trainDir = new TrainJob(trainConfig(spec, dir)).run(spark).out().toString();
+    InfluenceJob.Config one = budgeted(spec, dir.resolve("one"), trainDir, InfluenceJob.KernelKind.EMPIRICAL,
+        List.of("transformed", "curated"), 1L << 30, 16);
+    InfluenceJob.Config two = one.withOut(dir.resolve("two").toString(), false).withAttackEps(List.of(0.3, 0.1));
+    assertEquals(one.fingerprint(new Configuration()).without(MalleabilityStage.AXES),
+        one.withAttackEps(List.of(0.3, 0.1)).fingerprint(new Configuration()).without(MalleabilityStage.AXES),
+        "the radii are an axis of the cells, not a setting of each");
+    List<String> keys = MalleabilityStage.specs(two, 4).stream()
+        .map(cs -> MalleabilityStage.cellKey("relu", 0, cs)).toList();
+    assertEquals(List.of("relu_seed0_fgsm_transformed_eps0.3", "relu_seed0_none_curated",
+        "relu_seed0_fgsm_transformed_eps0.1"), keys.stream().distinct().toList());
+    assertEquals(4 * 3, keys.size(), "4 clean runs x (2 radii x 1 attack + curated once)");
+
+    InfluenceJob.Result r1 = new InfluenceJob(one).run(spark);
+    InfluenceJob.Result r2 = new InfluenceJob(two).run(spark);
+    InfluenceResult s = r2.result();
+    assertEquals(List.of(0.3, 0.1), s.radii());
+    assertEquals(0.3, s.eps());
+    assertEquals(List.of("0.3", "0.1"), List.copyOf(s.byRadius().keySet()));
+    assertEveryRateInTheUnitInterval(s);
+    // The first radius of a two-radius run is the one-radius run: cells, summary keys and ratios.
+    assertEquals(r1.result().malleability(), s.malleability());
+    assertEquals(r1.result().ratio(), s.ratio());
+    assertEquals(r1.result().excessRatio(), s.excessRatio());
+    assertEquals(r1.result().byRadius().get("0.3"), s.atRadius(0.3));
+    assertNotNull(s.atRadius(0.1).figures("attn", "fgsm", "transformed"));
+    assertNotNull(s.atRadius(0.1).excessRatio("fgsm", "transformed"));
+    assertNull(s.atRadius(0.1).figures("attn", "none", "curated"), "curated has no radius");
+
+    List<Row> rows = spark.read().parquet(r2.out() + "/malleability.parquet").collectAsList();
+    assertEquals(2 * 2 * (2 + 1), rows.size());
+    assertEquals(2 * 2, rows.stream().filter(m -> !m.isNullAt(m.fieldIndex("eps"))
+        && m.getDouble(m.fieldIndex("eps")) == 0.1).count());
+    List<Row> first = spark.read().parquet(r1.out() + "/malleability.parquet").collectAsList();
+    assertEquals(first, rows.subList(0, first.size()), "the first radius's rows come first, as a one-radius run's");
+    List<String> header = List.of(Files.readString(Path.of(r2.out().toUri().getPath(), "malleability.csv"))
+        .lines().findFirst().orElseThrow().split(","));
+    assertEquals(List.of("model", "attack", "intervention", "seed", "flip_rate", "spearman", "topk_overlap",
+        "control_random", "control_noise_floor", "eps", "excess", "evaluated", "flips", "control_flips"), header);
+    // The example images stay the first radius's.
+    for (String f : List.of("examples/attn_fgsm.npy", "examples/attn_fgsm.csv")) {
+      assertEquals(Files.readString(Path.of(r1.out().toUri().getPath(), f), java.nio.charset.StandardCharsets.ISO_8859_1),
+          Files.readString(Path.of(r2.out().toUri().getPath(), f), java.nio.charset.StandardCharsets.ISO_8859_1), f);
+    }
   }
 
   /** The job with a driver budget of {@code maxDriverBytes} and tiles of {@code block}. */
