@@ -11,10 +11,13 @@ import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.report.StudyReport;
+import org.ntkstudy.results.ClaimVerdicts;
 import org.ntkstudy.results.PartStatus;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.Results;
+import org.ntkstudy.results.StudyOutputs;
 import org.ntkstudy.results.StudyResult;
+import org.ntkstudy.results.Verdicts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,12 +126,17 @@ public final class StudyJob {
           (System.nanoTime() - p0) / 1e9));
     }
 
-    KillPoints.reach("before report");
-    StudyReport.write(spark, root, output.target().toString());
-    StudyResult result = new StudyResult(StudyResult.JOB, config.name(), config.settings(), parts,
+    // The verdicts on the paper's claims (SCIENCE §7) from the parts' own results, written before
+    // the report so that the report shows them as the study recorded them.
+    StudyOutputs outputs = Results.read(root, conf);
+    Verdicts verdicts = ClaimVerdicts.study(outputs.spectrum(), outputs.sweep(), outputs.influence());
+    verdicts.byKey().forEach((key, v) -> LOG.info("study {}: {}: {}", config.name(), key, v.sentence()));
+    StudyResult result = new StudyResult(StudyResult.JOB, config.name(), config.settings(), parts, verdicts,
         "report/report.html", (System.nanoTime() - t0) / 1e9,
         Provenance.record(spark, new LinkedHashMap<>(config.settings()), 0));
     ResultJson.writeSummary(output, result);
+    KillPoints.reach("before report");
+    StudyReport.write(spark, root, output.target().toString());
     Path done = output.fingerprint(Fingerprint.of(config.settings())).commit();
     Path finalReport = new Path(done, "report/report.html");
     LOG.info("study {} written to {}; report {}", config.name(), done, finalReport);

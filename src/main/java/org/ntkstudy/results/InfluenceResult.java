@@ -36,6 +36,9 @@ import java.util.Map;
  * @param malleability model → attack → intervention → figures, in the cells' order
  * @param ratio attack → intervention → the attn/relu ratio of mean flip rates (only where both models ran)
  * @param excessRatio attack → intervention → the attn/relu ratio of mean excesses, or null
+ * @param chance the test set's chance level (SCIENCE §6), or null in older summaries
+ * @param collapse the attended features' collapse diagnostics (SCIENCE §6), or null
+ * @param verdicts {@code C3}, {@code C4} and {@code dual} of SCIENCE §7 from this part's numbers, or null
  * @param byRadius radius (as Java prints the double) → that radius's figures, in the order given, or null
  * @param paperFlipRates the paper's figures, labelled as the paper's
  * @param transductive attn's transductive LOO, or null (absent) when it did not run
@@ -46,7 +49,7 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"job", "dataset", "task", "n", "n_test", "lambda", "kernel", "influence_target", "k", "tau",
     "eps", "attack_eps", "factorisation", "malleability", "ratio", "excess_ratio", "by_radius", "paper_flip_rates",
-    "transductive", "retrain_loo", "dual", "definitions", "total_s", "provenance"})
+    "transductive", "retrain_loo", "dual", "chance", "collapse", "verdicts", "definitions", "total_s", "provenance"})
 public record InfluenceResult(
     String job,
     String dataset,
@@ -70,6 +73,9 @@ public record InfluenceResult(
     @JsonInclude(JsonInclude.Include.NON_NULL) TransductiveLooSummary transductive,
     @JsonProperty("retrain_loo") @JsonInclude(JsonInclude.Include.NON_NULL) RetrainLooSummary retrainLoo,
     DualTable dual,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ChanceLevel chance,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Collapse collapse,
+    @JsonInclude(JsonInclude.Include.NON_NULL) InfluenceVerdicts verdicts,
     @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> definitions,
     @JsonProperty("total_s") Double totalS,
     ProvenanceRecord provenance) implements PartResult {
@@ -109,7 +115,14 @@ public record InfluenceResult(
       TransductiveLooSummary transductive, RetrainLooSummary retrainLoo, DualTable dual, Double totalS,
       ProvenanceRecord provenance) {
     this(job, dataset, task, n, nTest, lambda, kernel, influenceTarget, k, tau, eps, null, factorisation, malleability,
-        ratio, null, null, paperFlipRates, transductive, retrainLoo, dual, null, totalS, provenance);
+        ratio, null, null, paperFlipRates, transductive, retrainLoo, dual, null, null, null, null, totalS, provenance);
+  }
+
+  /** The same result with its verdicts. */
+  public InfluenceResult withVerdicts(InfluenceVerdicts verdicts) {
+    return new InfluenceResult(job, dataset, task, n, nTest, lambda, kernel, influenceTarget, k, tau, eps, attackEps,
+        factorisation, malleability, ratio, excessRatio, byRadius, paperFlipRates, transductive, retrainLoo, dual,
+        chance, collapse, verdicts, definitions, totalS, provenance);
   }
 
   private static Map<String, String> standardDefinitions() {

@@ -1,5 +1,6 @@
 package org.ntkstudy.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Map;
@@ -12,15 +13,18 @@ import java.util.Map;
  * @param study the study's name (conf/studies/NAME.properties)
  * @param settings the study's settings after overrides, key → value as written
  * @param parts part → what was done with it, in the order the parts run
+ * @param verdicts the verdicts on the paper's claims (SCIENCE §7), from the parts' own numbers; absent in
+ *     summaries written before them
  * @param report the report's path relative to the study folder
  * @param totalS the study's seconds
  */
-@JsonPropertyOrder({"job", "study", "settings", "parts", "report", "total_s", "provenance"})
+@JsonPropertyOrder({"job", "study", "settings", "parts", "verdicts", "report", "total_s", "provenance"})
 public record StudyResult(
     String job,
     String study,
     Map<String, String> settings,
     Map<String, PartStatus> parts,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Verdicts verdicts,
     String report,
     @JsonProperty("total_s") Double totalS,
     ProvenanceRecord provenance) {

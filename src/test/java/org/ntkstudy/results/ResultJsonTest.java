@@ -291,7 +291,7 @@ class ResultJsonTest {
     Map<String, PartStatus> parts = new LinkedHashMap<>();
     parts.put("spectrum", new PartStatus(null, PartStatus.KEPT, null));
     parts.put("influence", new PartStatus("from --train-dir", PartStatus.RUN, 1.5));
-    StudyResult st = new StudyResult("study", "tiny", Map.of("n", "128"), parts, "report/report.html", 4.0, p);
+    StudyResult st = new StudyResult("study", "tiny", Map.of("n", "128"), parts, null, "report/report.html", 4.0, p);
     String sj = ResultJson.write(st);
     assertFalse(sj.contains("\"seconds\" : null"), sj);
     assertEquals(st, ResultJson.read(sj, StudyResult.class));

@@ -24,6 +24,11 @@ import org.ntkstudy.math.TrainingProfile;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.results.DualTable;
 import org.ntkstudy.results.InfluenceResult;
+import org.ntkstudy.math.CollapseDiagnostics;
+import org.ntkstudy.results.InfluenceVerdicts;
+import org.ntkstudy.results.Collapse;
+import org.ntkstudy.results.ClaimVerdicts;
+import org.ntkstudy.results.ChanceLevel;
 import org.ntkstudy.results.PaperFlipRates;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.RetrainLooSummary;
@@ -280,17 +285,53 @@ public final class InfluenceJob {
     TransductiveLooSummary transductive = new TransductiveStage(ctx).run(cleans).orElse(null);
     RetrainLooSummary retrainLoo = new RetrainLooStage(ctx).run(cleans).orElse(null);
     DualTable dual = new DualStage(ctx).run(cleans, effects);
-    InfluenceResult result = new InfluenceResult(InfluenceResult.JOB, config.data().dataset(),
+    ChanceLevel chance = ChanceLevel.of(data.test().classIndex(), data.k());
+    Collapse collapse = collapse(ctx);
+    InfluenceResult numbers = new InfluenceResult(InfluenceResult.JOB, config.data().dataset(),
         data.task().name().toLowerCase(Locale.ROOT), n, nt, config.lambda(),
         config.kernel().name().toLowerCase(Locale.ROOT), config.target().key(), k, config.tau(), config.eps(),
         config.attackEps(), factorisation.description(), effects.malleability(), effects.ratio(),
-        effects.excessRatio(), effects.byRadius(), PaperFlipRates.PAPER, transductive, retrainLoo, dual,
-        InfluenceResult.DEFINITIONS, (System.nanoTime() - t0) / 1e9,
+        effects.excessRatio(), effects.byRadius(), PaperFlipRates.PAPER, transductive, retrainLoo, dual, chance,
+        collapse, null, InfluenceResult.DEFINITIONS, (System.nanoTime() - t0) / 1e9,
         Provenance.record(spark, config.toMap(), config.data().seed()));
+    InfluenceVerdicts verdicts = ClaimVerdicts.influence(numbers, chance);
+    logVerdicts(numbers, chance, verdicts);
+    InfluenceResult result = numbers.withVerdicts(verdicts);
     ResultJson.writeSummary(output, result);
     ctx.release();
     Path done = output.fingerprint(fingerprint).commit();
     LOG.info("influence written to {}", done);
     return new Result(done, result);
+  }
+
+  /** The attended features' collapse diagnostics (SCIENCE §6) when attn is among the models, else null. */
+  private static Collapse collapse(InfluenceContext ctx) {
+    int attn = ctx.config().models().indexOf(Model.ATTN);
+    if (attn < 0) {
+      return null;
+    }
+    Collapse c = Collapse.of(CollapseDiagnostics.of(ctx.data().train().inputs(), ctx.inputs().get(attn).train()));
+    if (c.warning() != null) {
+      LOG.warn("influence: {}", c.warning());
+    }
+    return c;
+  }
+
+  /** Says in the log which networks are at chance (SCIENCE §6) and every verdict (§7). */
+  private static void logVerdicts(InfluenceResult r, ChanceLevel chance, InfluenceVerdicts v) {
+    for (String model : r.dual() == null ? java.util.List.<String>of() : r.dual().models()) {
+      var row = r.dual().row(model);
+      Double acc = row == null || row.netTestAccuracy() == null ? null : row.netTestAccuracy().mean();
+      if (acc != null && chance.atChance(acc)) {
+        LOG.warn("influence: the {} networks are at chance: seed-mean test accuracy {} against chance {} (at most {}"
+            + " is chance, SCIENCE §6): their influences say nothing about the paper's claims", model,
+            String.format(Locale.ROOT, "%.3f", acc), String.format(Locale.ROOT, "%.3f", chance.chance()),
+            String.format(Locale.ROOT, "%.3f", chance.threshold()));
+      }
+    }
+    v.c3().forEach((iv, byAttack) -> byAttack.forEach((attack, byRadius) -> byRadius.forEach((radius, verdict) ->
+        LOG.info("C3.{}.{}.{}: {}", iv, attack, radius, verdict.sentence()))));
+    LOG.info("C4: {}", v.c4().sentence());
+    LOG.info("dual: {}", v.dual().sentence());
   }
 }
