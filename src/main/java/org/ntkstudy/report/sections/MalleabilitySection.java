@@ -34,7 +34,7 @@ import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.MalleabilityFigures;
 import org.ntkstudy.results.PaperFlipRates;
 
-/** Section 6: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
+/** Section 7: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
 public final class MalleabilitySection implements ReportSection {
   @Override
   public String id() {
