@@ -84,6 +84,33 @@ final class Learnability {
     }
   }
 
+  /**
+   * The influence part's caveats in one line each, for the top of the verdicts: each network at
+   * chance and the collapse warning (empty when there are none or the summary does not record them).
+   */
+  static List<String> warnings(InfluenceResult inf) {
+    List<String> out = new ArrayList<>();
+    if (inf == null) {
+      return out;
+    }
+    ChanceLevel chance = inf.chance();
+    if (chance != null && inf.dual() != null) {
+      for (String model : orderModels(inf.dual().models())) {
+        DualRow row = inf.dual().row(model);
+        Double acc = row == null ? null : mean(row.netTestAccuracy());
+        if (acc != null && chance.atChance(acc)) {
+          out.add("The " + model + " network is at chance: seed-mean test accuracy " + Fmt.pct(acc) + " ≤ "
+              + Fmt.pct(chance.threshold()) + " (chance " + Fmt.pct(chance.chance()) + "): a network at chance makes C3 "
+              + "confounded by SCIENCE §7.");
+        }
+      }
+    }
+    if (inf.collapse() != null && inf.collapse().warning() != null) {
+      out.add("In the influence part, " + inf.collapse().warning() + ".");
+    }
+    return out;
+  }
+
   /** One line of collapse diagnostics, and the part's warning when it has one. */
   static void collapse(ReportContext ctx, String where, Collapse c) {
     StringBuilder out = ctx.html();

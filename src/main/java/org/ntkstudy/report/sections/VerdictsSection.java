@@ -49,6 +49,7 @@ public final class VerdictsSection implements ReportSection {
               + " the paper's claims were not judged; run the study again with this code to judge them."));
     } else {
       lead(ctx, study);
+      Learnability.warnings(ctx.influence()).forEach(w -> out.append(Html.warning(w)));
       claimsTable(ctx, verdicts);
       c3Grid(ctx, verdicts);
       everyVerdict(ctx, verdicts);
@@ -74,8 +75,8 @@ public final class VerdictsSection implements ReportSection {
     }
     ctx.html().append("<p class=\"verdictlead\">").append(esc("Each claim judged by the study from its own numbers"
         + " by the rules of SCIENCE §7 (" + String.join(", ", bits) + "). Green: the claim holds (C3: attention is"
-        + " more malleable); red: it fails or is reversed; amber: confounded — a network at chance, or no attack"
-        + " beats random noise, so the comparison means nothing; grey: the numbers cannot decide."))
+        + " more malleable); red: it fails or is reversed; amber: confounded (a network at chance, or no attack"
+        + " beats random noise); grey: the numbers cannot decide."))
         .append("</p>\n");
   }
 
