@@ -100,8 +100,8 @@ final class Learnability {
         Double acc = row == null ? null : mean(row.netTestAccuracy());
         if (acc != null && chance.atChance(acc)) {
           out.add("The " + model + " network is at chance: seed-mean test accuracy " + Fmt.pct(acc) + " ≤ "
-              + Fmt.pct(chance.threshold()) + " (chance " + Fmt.pct(chance.chance()) + "): a network at chance makes C3 "
-              + "confounded by SCIENCE §7.");
+              + Fmt.pct(chance.threshold()) + " (chance " + Fmt.pct(chance.chance()) + "): a network at chance"
+              + " makes C3 confounded by SCIENCE §7.");
         }
       }
     }
