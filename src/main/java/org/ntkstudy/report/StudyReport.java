@@ -30,6 +30,7 @@ import org.ntkstudy.report.sections.SpectrumSection;
 import org.ntkstudy.report.sections.SweepErrorsSection;
 import org.ntkstudy.report.sections.SweepSpectraSection;
 import org.ntkstudy.report.sections.TrainSection;
+import org.ntkstudy.report.sections.VerdictsSection;
 import org.ntkstudy.results.Results;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The study's HTML report: one self-contained file ({@code DIR/report/report.html}, plots embedded
  * as PNG data URIs, no external resources) read from a study folder's parts (spectrum, sweep,
  * train, influence — any may be missing), with the numbers behind every plot in
- * {@code DIR/report/data/*.csv} and an {@code index.json} listing them. This class assembles the
+ * {@code DIR/report/data/*.csv} and an {@code index.json} listing them; its first section answers
+ * whether the paper's claims hold here (the study's verdicts). This class assembles the
  * page from its sections (package {@code sections}) and writes it the safe way: a new report
  * replaces the old one only once complete.
  */
@@ -53,7 +55,8 @@ public final class StudyReport {
   public static final List<String> PARTS = Results.PARTS;
 
   /** The report's sections, in order. */
-  static final List<ReportSection> SECTION_LIST = List.of(new HeadlineSection(), new SpectrumSection(),
+  static final List<ReportSection> SECTION_LIST = List.of(new VerdictsSection(), new HeadlineSection(),
+      new SpectrumSection(),
       new SweepSpectraSection(), new SweepErrorsSection(), new TrainSection(), new MalleabilitySection(),
       new DualSection(), new ExamplesSection(), new LooSection(), new ProvenanceSection());
 

@@ -41,15 +41,21 @@ import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
+import org.ntkstudy.report.page.ReportData.Csv;
+import org.ntkstudy.results.ClaimVerdicts;
 import org.ntkstudy.results.FlipRateRatio;
 import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.PaperFlipRates;
+import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.Results;
 import org.ntkstudy.results.SpectrumResult;
+import org.ntkstudy.results.StudyResult;
 import org.ntkstudy.results.StudyOutputs;
 import org.ntkstudy.results.SweepResult;
 import org.ntkstudy.results.TrainResult;
+import org.ntkstudy.results.Verdict;
+import org.ntkstudy.results.Verdicts;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.testing.SparkTestSession;
 import org.ntkstudy.testing.TestData;
@@ -65,7 +71,7 @@ class StudyReportTest {
   static TrainResult train;
   static InfluenceResult influence;
 
-  /** A four-part study of 40 6×6 images (two classes): spectrum, sweep, train, influence with npy. */
+  /** A four-part study of 40 6×6 images (two classes): spectrum, sweep, train, influence with npy at two radii. */
   @BeforeAll
   static void buildStudy() throws IOException {
     Path data = TestData.idxDataset(shared.resolve("idx"), 200, 60, 6, 1, 21);
@@ -85,7 +91,7 @@ class StudyReportTest {
     new InfluenceJob(new InfluenceJob.Config(spec, study.resolve("influence").toString(), false, true, 1L << 30,
         List.of(Model.RELU, Model.ATTN), List.of(Attacks.Kind.FGSM, Attacks.Kind.PGD), List.of("transformed", "curated"),
         1e-3, InfluenceJob.KernelKind.EMPIRICAL, Influence.Target.MARGIN, trained.out().toString(), 16, 0.01,
-        Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, 0.3, 0.1, false, false,
+        Trainer.Optimizer.ADAM, 2, TrainingProfile.QUICK, 3, 1e-2, 0, 16, 1e-3, false, List.of(0.3, 0.1), 0.1, false, false,
         InfluenceJob.Switch.ON, InfluenceJob.Switch.AUTO, 1000, 0)).run(spark);
     StudyOutputs outputs = Results.read(study.toString(), spark.sparkContext().hadoopConfiguration());
     spectrum = outputs.spectrum();
@@ -109,8 +115,8 @@ class StudyReportTest {
     // Every image is a PNG of the size the page declares; charts and grids have their known sizes.
     Map<String, int[]> images = images(page);
     for (String fig : List.of("fig-spectrum_eigenvalues", "fig-kappa_amplification", "fig-sweep_spectra",
-        "fig-sweep_errors", "fig-train_ntk_distance", "fig-flip_rates", "fig-ratio", "fig-transductive",
-        "fig-retrain_loo")) {
+        "fig-sweep_errors", "fig-train_ntk_distance", "fig-flip_rates", "fig-ratio", "fig-dose_response",
+        "fig-transductive", "fig-retrain_loo")) {
       assertTrue(images.containsKey(fig), "figure " + fig + " missing; have " + images.keySet());
     }
     assertEquals(Charts.WIDTH, images.get("fig-spectrum_eigenvalues")[0]);
@@ -154,6 +160,26 @@ class StudyReportTest {
     assertTrue(page.contains(Html.esc(statement)), "dual statement");
     assertTrue(page.contains("e<sub>F</sub> ∝ m<sup>" + Fmt.html(sweep.fit("relu", "e_F").slope()) + "</sup>"),
         "relu e_F slope in the headline");
+
+    // Without the study's summary.json there are no verdicts, and the section says so; the networks' learnability shows.
+    String verdicts = section(page, "verdicts");
+    assertTrue(verdicts.contains("No verdicts: this folder has no study summary.json"), verdicts);
+    assertTrue(verdicts.contains("Did the networks behind C3 learn?"), verdicts);
+    for (String model : List.of("relu", "attn")) {
+      Interval acc = influence.dual().row(model).netTestAccuracy();
+      String status = influence.chance().atChance(acc.mean()) ? "at chance" : "above chance";
+      assertTrue(verdicts.contains(Html.esc(org.ntkstudy.report.page.ReportContext.modelName(model)) + "</th><td>"
+          + Fmt.intervalPctHtml(acc) + "</td><td>" + Fmt.pct(influence.chance().chance()) + "</td><td>≤ " + Fmt.pct(influence.chance().threshold())
+          + "</td><td><span class=\"" + (status.equals("at chance") ? "chance" : "learned") + "\">" + status),
+          model + " learnability row");
+    }
+    assertTrue(verdicts.contains(Html.esc("Collapse diagnostics of attn's attended features")), verdicts);
+    // The training grid marks each group against the chance level.
+    assertTrue(section(page, "train").contains("<th>learned?</th>"));
+    // Two radii: the dose–response figure and the excesses per radius.
+    String malleability = section(page, "malleability");
+    assertTrue(malleability.contains("Dose–response"), "dose-response heading");
+    assertTrue(malleability.contains(Html.esc("transformed · PGD · ε = 0.1")), "excess table at the second radius");
 
     // The paper's flip rates appear only as the paper's.
     assertTrue(page.contains("as reported by the paper"));
@@ -208,6 +234,11 @@ class StudyReportTest {
     expectedRows.put("train_ntk_distance", groups * 4);
     expectedRows.put("transductive", 2 * 40);
     expectedRows.put("retrain_loo", 2 * 2 * 40);
+    expectedRows.put("dose_response", 2 * 2 * 2);
+    expectedRows.put("excess_by_radius", 2 * 2);
+    expectedRows.put("learnability", 2);
+    expectedRows.put("collapse", 2);
+    expectedRows.put("train_chance", groups);
     for (String model : List.of("relu", "attn")) {
       for (String attack : List.of("fgsm", "pgd")) {
         expectedRows.put("examples_" + model + "_" + attack, Math.min(k, org.ntkstudy.report.sections.ExamplesSection.MAX_TILES));
@@ -240,6 +271,75 @@ class StudyReportTest {
     List<String> head = List.of(flips.get(0).split(","));
     String row = flips.stream().filter(l -> l.startsWith("attn,pgd,transformed,")).findFirst().orElseThrow();
     assertEquals(100 * pgd.mean(), Double.parseDouble(row.split(",")[head.indexOf("flip_rate_pct")]), 1e-9);
+  }
+
+  /** With the study's summary.json, its verdicts come first: badges, plain words, rules, C3 by radius, data/verdicts.csv. */
+  @Test
+  void verdictsComeFirstFromTheStudySummary() throws Exception {
+    Path judged = shared.resolve("judged");
+    for (String part : List.of("spectrum", "sweep", "train", "influence")) {
+      copyTree(study.resolve(part), judged.resolve(part));
+    }
+    Verdicts verdicts = ClaimVerdicts.study(spectrum, sweep, influence);
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("dataset", "mnist");
+    settings.put("influence.attack-eps", "0.3,0.1");
+    Files.writeString(judged.resolve("summary.json"), ResultJson.write(new StudyResult(StudyResult.JOB, "judged",
+        settings, Map.of(), verdicts, "report/report.html", 1.0, null)) + "\n");
+    org.apache.hadoop.fs.Path out = StudyReport.write(SparkTestSession.get(), judged.toString());
+    String page = Files.readString(Path.of(out.toUri()));
+    assertSelfContained(page);
+    assertSections(page);
+    assertNoNullText(page);
+    assertFalse(page.contains("could not be drawn"), excerpt(page, "could not be drawn"));
+
+    // The verdicts section is first and every verdict is on it: its word as a badge, its plain words, its rule.
+    String section = section(page, "verdicts");
+    assertTrue(page.indexOf("<section id=\"verdicts\">") < page.indexOf("<section id=\"headline\">"));
+    Map<String, Verdict> byKey = verdicts.byKey();
+    assertTrue(byKey.keySet().stream().anyMatch(k -> k.startsWith("C3.")), "C3 verdicts: " + byKey.keySet());
+    for (Map.Entry<String, Verdict> e : byKey.entrySet()) {
+      Verdict v = e.getValue();
+      String badge = "<span class=\"badge " + Html.verdictClass(v.verdict()) + "\">" + v.verdict() + "</span>";
+      assertTrue(section.contains("<code>" + e.getKey() + "</code></th><td>" + badge + "</td><td>"
+          + Html.esc(v.sentence().substring(v.verdict().length() + 2)) + "<span class=\"rule\">Rule as applied: "
+          + Html.esc(v.rule()) + "</span>"), e.getKey() + " listed with its badge, plain words and rule");
+    }
+    // The claims table: one row per claim beside the paper's claim, C3 at transformed · PGD · ε = 0.3.
+    Verdict c3 = verdicts.c3("transformed", "pgd", 0.3);
+    assertNotNull(c3);
+    int claims = section.indexOf("<table class=\"verdicts\">");
+    int c3Grid = section.indexOf("<table class=\"c3\">");
+    assertTrue(claims >= 0 && c3Grid > claims, "the claims table, then the C3 grid");
+    String claimsTable = section.substring(claims, c3Grid);
+    for (String key : List.of("C1", "C2-attn", "C2-relu", "C3-transformed-pgd-0-3", "C4", "dual")) {
+      assertTrue(claimsTable.contains("id=\"verdict-" + key + "\""), "claims table row " + key);
+    }
+    assertTrue(claimsTable.contains("6–9× more malleable") && claimsTable.contains("κ(G)³"), "the paper's claims");
+    assertTrue(claimsTable.contains(Html.esc(c3.sentence().substring(c3.verdict().length() + 2))));
+    // The C3 grid: intervention × attack rows, the radii as columns, each cell with its badge.
+    String grid = section.substring(c3Grid, section.indexOf("</table>", c3Grid));
+    assertTrue(grid.contains("<th>ε = 0.3</th><th>ε = 0.1</th>"), grid);
+    assertTrue(grid.contains("transformed · PGD") && grid.contains("transformed · FGSM"), grid);
+    assertEquals(2 * 2, countOf(grid, "class=\"badge "), "transformed × {FGSM, PGD} × two radii");
+
+    // data/verdicts.csv: one row per verdict, in order: key, verdict, sentence, rule.
+    List<String> csv = Files.readAllLines(judged.resolve("report/data/verdicts.csv"), StandardCharsets.UTF_8);
+    assertEquals("key,verdict,sentence,rule", csv.get(0));
+    assertEquals(byKey.size() + 1, csv.size());
+    int i = 1;
+    for (Map.Entry<String, Verdict> e : byKey.entrySet()) {
+      Verdict v = e.getValue();
+      assertEquals(String.join(",", Csv.cell(e.getKey()), Csv.cell(v.verdict()), Csv.cell(v.sentence()),
+          Csv.cell(v.rule())), csv.get(i++), e.getKey());
+    }
+
+    // An older study summary, without verdicts, says so.
+    Files.writeString(judged.resolve("summary.json"), ResultJson.write(new StudyResult(StudyResult.JOB, "judged",
+        settings, Map.of(), null, "report/report.html", 1.0, null)) + "\n");
+    String older = Files.readString(Path.of(StudyReport.write(SparkTestSession.get(), judged.toString()).toUri()));
+    assertTrue(section(older, "verdicts").contains("written before the verdicts of SCIENCE §7 existed"));
+    assertFalse(Files.exists(judged.resolve("report/data/verdicts.csv")));
   }
 
   @Test
@@ -364,7 +464,8 @@ class StudyReportTest {
       assertTrue(at > last, "section " + h + " in order");
       last = at;
     }
-    assertEquals(10, StudyReport.SECTIONS.size());
+    assertEquals(11, StudyReport.SECTIONS.size());
+    assertEquals("verdicts", StudyReport.SECTIONS.get(0).get(0), "the verdicts come first");
   }
 
   /** Visible text has no null, NaN or Infinity. */
@@ -396,6 +497,13 @@ class StudyReportTest {
     }
     assertEquals(countOf(page, "<img "), out.size(), "every <img> is a figure's PNG");
     return out;
+  }
+
+  /** The body of section {@code id} of the page. */
+  private static String section(String page, String id) {
+    int from = page.indexOf("<section id=\"" + id + "\">");
+    assertTrue(from >= 0, "section " + id);
+    return page.substring(from, page.indexOf("</section>", from));
   }
 
   private static int countOf(String s, String what) {

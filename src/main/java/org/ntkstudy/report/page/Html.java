@@ -59,6 +59,26 @@ public final class Html {
     return "<p>" + esc(text) + "</p>\n";
   }
 
+  /** The CSS class of a verdict word's badge: good (holds, higher), bad (fails, reversed), warn (confounded), neutral. */
+  public static String verdictClass(String verdict) {
+    return switch (verdict == null ? "" : verdict) {
+      case "holds", "higher" -> "v-good";
+      case "fails", "reversed" -> "v-bad";
+      case "confounded" -> "v-warn";
+      default -> "v-neutral";
+    };
+  }
+
+  /** A verdict word as a coloured badge (its colour by {@link #verdictClass}). */
+  public static String badge(String verdict) {
+    return "<span class=\"badge " + verdictClass(verdict) + "\">" + esc(verdict) + "</span>";
+  }
+
+  /** A warning line (e.g. collapsed features, a network at chance). */
+  public static String warning(String text) {
+    return "<p class=\"warning\">⚠ " + esc(text) + "</p>\n";
+  }
+
   /** The page's style sheet: system fonts only, nothing fetched. */
   public static final String STYLE = """
       :root { --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --bg:#ffffff; --soft:#f6f8fa; --accent:#0b5cad; }
@@ -94,6 +114,17 @@ public final class Html {
       details pre { background: var(--soft); padding: 10px; overflow-x: auto; font-size: 0.82rem; }
       code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; }
       .yes { color: #1a7f37; font-weight: 600; } .no { color: #cf222e; font-weight: 600; }
+      .badge { display: inline-block; min-width: 6.2em; padding: 1px 8px; border-radius: 10px; font-weight: 700;
+        font-size: 0.85em; text-align: center; letter-spacing: 0.02em; color: #fff; white-space: nowrap; }
+      .v-good { background: #1a7f37; } .v-bad { background: #cf222e; } .v-warn { background: #bf8700; }
+      .v-neutral { background: #6e7781; }
+      table.verdicts td, table.verdicts th { text-align: left; }
+      table.verdicts .rule { display: block; color: var(--muted); font-size: 0.85em; margin-top: 2px; }
+      table.c3 td { text-align: left; min-width: 15em; }
+      table.c3 .nums { display: block; color: var(--muted); font-size: 0.85em; }
+      .verdictlead { margin: 0.3em 0 0.6em; }
+      .warning { background: #ffebe9; border-left: 4px solid #cf222e; padding: 8px 14px; border-radius: 3px; }
+      .chance { color: #cf222e; font-weight: 700; } .learned { color: #1a7f37; font-weight: 600; }
       footer { margin-top: 3em; color: var(--muted); font-size: 0.85rem; }
       """;
 }

@@ -16,7 +16,7 @@ import org.ntkstudy.results.DualRow;
 import org.ntkstudy.results.DualTable;
 import org.ntkstudy.results.Interval;
 
-/** Section 7: approximation against vulnerability, the dual-implication table (influence part). */
+/** Section 8: approximation against vulnerability, the dual-implication table (influence part). */
 public final class DualSection implements ReportSection {
   @Override
   public String id() {

@@ -23,7 +23,7 @@ import org.ntkstudy.report.page.ReportSection;
 import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.ProvenanceRecord;
 
-/** Section 8: the top training examples' pixels before and after the attack, as image grids (influence part). */
+/** Section 9: the top training examples' pixels before and after the attack, as image grids (influence part). */
 public final class ExamplesSection implements ReportSection {
   /** Examples drawn per image grid at most. */
   public static final int MAX_TILES = 20;

@@ -22,7 +22,7 @@ import org.ntkstudy.results.SpectrumResult;
 import org.ntkstudy.results.SweepResult;
 import org.ntkstudy.results.Thresholds;
 
-/** Section 1: the study's findings in a few lines, each read from the part that measured it. */
+/** Section 2: the study's findings in a few lines, each read from the part that measured it. */
 public final class HeadlineSection implements ReportSection {
   @Override
   public String id() {

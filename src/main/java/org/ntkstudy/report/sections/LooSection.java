@@ -29,7 +29,7 @@ import org.ntkstudy.results.InfluenceResult;
 import org.ntkstudy.results.LooAgreement;
 import org.ntkstudy.results.LooSummary;
 
-/** Section 9: transductive and retraining leave-one-out influence against the closed forms (influence part). */
+/** Section 10: transductive and retraining leave-one-out influence against the closed forms (influence part). */
 public final class LooSection implements ReportSection {
   @Override
   public String id() {

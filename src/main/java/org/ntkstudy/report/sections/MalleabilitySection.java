@@ -34,7 +34,10 @@ import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.MalleabilityFigures;
 import org.ntkstudy.results.PaperFlipRates;
 
-/** Section 6: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio (influence part). */
+/**
+ * Section 7: influence flip rates of attn and relu with their controls, beside the paper's, and their ratio at the
+ * first radius; then along the radius axis, the dose–response figure and the excesses ({@link DoseResponse}).
+ */
 public final class MalleabilitySection implements ReportSection {
   @Override
   public String id() {
@@ -244,6 +247,9 @@ public final class MalleabilitySection implements ReportSection {
       out.append(Html.table("num", List.of("attack · intervention", "ratio [bootstrap 95% interval]", "seeds attn",
           "seeds relu"), rrows));
     }
+
+    // Along the radius axis: the dose–response figure and the excesses per radius.
+    DoseResponse.write(ctx, inf, models);
   }
 
   /** The ratio as "mean [lo, hi]", or "—" when the summary has none. */

@@ -18,7 +18,7 @@ import org.ntkstudy.results.PartStatus;
 import org.ntkstudy.results.ProvenanceRecord;
 import org.ntkstudy.results.StudyResult;
 
-/** Section 10: each part's status, run time, code and machine, and full configuration. */
+/** Section 11: each part's status, run time, code and machine, and full configuration. */
 public final class ProvenanceSection implements ReportSection {
   @Override
   public String id() {

@@ -31,7 +31,7 @@ import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
 import org.ntkstudy.results.SpectrumResult;
 
-/** Section 2: the spectra of G, G³ and X̃X̃ᵀ, κ_k at matched k, and the global condition numbers (spectrum part). */
+/** Section 3: the spectra of G, G³ and X̃X̃ᵀ, κ_k at matched k, and the global condition numbers (spectrum part). */
 public final class SpectrumSection implements ReportSection {
   @Override
   public String id() {

@@ -45,7 +45,7 @@ import org.ntkstudy.results.SweepResult;
 import org.ntkstudy.results.Thresholds;
 import org.ntkstudy.results.WidthFigures;
 
-/** Section 4: the distances of Θ_m from H∞ against width, their fits and the theory's widths (sweep part). */
+/** Section 5: the distances of Θ_m from H∞ against width, their fits and the theory's widths (sweep part). */
 public final class SweepErrorsSection implements ReportSection {
   static final List<String> ERROR_METRICS = List.of("e_F", "e_op", "e_W", "e_f");
 

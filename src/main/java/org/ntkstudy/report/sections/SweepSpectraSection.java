@@ -31,7 +31,7 @@ import org.ntkstudy.report.page.ReportContext;
 import org.ntkstudy.report.page.ReportData.Csv;
 import org.ntkstudy.report.page.ReportSection;
 
-/** Section 3: Θ_m's spectrum by width beside H∞'s (sweep part: spectra.parquet, H_inf_eigenvalues.parquet). */
+/** Section 4: Θ_m's spectrum by width beside H∞'s (sweep part: spectra.parquet, H_inf_eigenvalues.parquet). */
 public final class SweepSpectraSection implements ReportSection {
   /** Interval bands on the log-scale spectra are drawn from this many seeds on. */
   static final int MIN_SEEDS_FOR_BANDS = 3;

@@ -34,7 +34,7 @@ import org.ntkstudy.results.Interval;
 import org.ntkstudy.results.TrainFigures;
 import org.ntkstudy.results.TrainResult;
 
-/** Section 5: NTK distance and kernel movement after training, accuracy and alignment (train part). */
+/** Section 6: NTK distance and kernel movement after training, accuracy and alignment (train part). */
 public final class TrainSection implements ReportSection {
   static final List<String> TRAIN_FIGURES =
       List.of("ntk_distance", "ntk_distance_relative", "kernel_movement", "kernel_distance");
@@ -189,6 +189,8 @@ public final class TrainSection implements ReportSection {
     // Accuracy and alignment table.
     Csv acc = new Csv("model", "sigma0", "optimizer", "width", "train_accuracy", "test_accuracy", "test_loss",
         "alignment_0", "alignment_T");
+    Csv chanceCsv = new Csv("model", "sigma0", "optimizer", "width", "test_accuracy", "chance", "threshold",
+        "at_chance");
     List<List<String>> rows = new ArrayList<>();
     for (Line key : keys) {
       for (Map.Entry<Integer, TrainFigures> w : lines.get(key).entrySet()) {
@@ -200,16 +202,26 @@ public final class TrainSection implements ReportSection {
         Interval aT = figure(g, "alignment_T");
         acc.row(key.model(), key.sigma0(), key.optimizer(), w.getKey(), mean(trA), mean(teA), mean(teL), mean(a0),
             mean(aT));
+        Boolean atChance = tr.atChance(key.model(), w.getKey(), key.sigma0(), key.optimizer());
+        chanceCsv.row(key.model(), key.sigma0(), key.optimizer(), w.getKey(), mean(teA),
+            tr.chance() == null ? null : tr.chance().chance(), tr.chance() == null ? null : tr.chance().threshold(),
+            atChance);
         rows.add(List.of(esc(key.model() + " · σ0 = " + Fmt.num(key.sigma0()) + " · " + key.optimizer()
-            + " · m = " + w.getKey()), Fmt.intervalPctHtml(trA), Fmt.intervalPctHtml(teA), Fmt.intervalHtml(teL),
-            Fmt.intervalHtml(a0), Fmt.intervalHtml(aT)));
+            + " · m = " + w.getKey()), Fmt.intervalPctHtml(trA), Fmt.intervalPctHtml(teA),
+            Learnability.status(atChance), Fmt.intervalHtml(teL), Fmt.intervalHtml(a0), Fmt.intervalHtml(aT)));
       }
     }
     out.append("<h3>Accuracy and kernel–target alignment (mean [95% interval] over seeds)</h3>\n");
+    Learnability.train(ctx, tr);
     out.append(Html.table("num", List.of("model · σ0 · optimizer · width", "train accuracy", "test accuracy",
-        "test loss", "alignment A(Θ_0)", "alignment A(Θ_T)"), rows));
+        "learned?", "test loss", "alignment A(Θ_0)", "alignment A(Θ_T)"), rows));
     ctx.data("train_accuracy", "Final accuracy, loss and alignment per training group (table)", null, acc);
     ctx.tableData("train_accuracy");
+    if (tr.chance() != null) {
+      ctx.data("train_chance", "Each training group's test accuracy against the chance level (table)", null,
+          chanceCsv);
+      ctx.tableData("train_chance");
+    }
   }
 
   /** One line of the plots: a (model, σ0, optimiser) group across widths. */
