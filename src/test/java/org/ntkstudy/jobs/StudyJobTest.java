@@ -122,6 +122,10 @@ class StudyJobTest {
         List.of("sweep.seeds=7", "n-test=100"), 0);
     assertEquals(7, quick.sweep().seeds());
     assertEquals(100, quick.influence().data().nTest());
-    assertEquals(null, StudyJob.reusableTraining(quick.train(), quick.influence()), "influence reads the train part");
+    // The quick study's influence part has 5 seeds, its train grid 2: it trains its own networks, and says why.
+    assertTrue(StudyJob.reusableTraining(quick.train(), quick.influence()).contains("for 5 seeds"));
+    StudyJob.Config matched = StudyCommand.configFor("fashion-mnist-quick", tmp.resolve("m").toString(), false, false,
+        List.of("train.seeds=5"), 0);
+    assertEquals(null, StudyJob.reusableTraining(matched.train(), matched.influence()), "influence reads the train part");
   }
 }
