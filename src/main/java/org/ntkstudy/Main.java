@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ntk", mixinStandardHelpOptions = true, version = "ntk-attention 0.1",
     description = "Does linearized attention enter the NTK regime? Spark jobs for the study of"
         + " arXiv 2603.13085.",
-    subcommands = {SpectrumCommand.class, org.ntkstudy.cli.KernelCommand.class, org.ntkstudy.cli.SweepCommand.class, org.ntkstudy.cli.TrainCommand.class, org.ntkstudy.cli.InfluenceCommand.class, org.ntkstudy.cli.StudyCommand.class, org.ntkstudy.cli.BenchCommand.class})
+    subcommands = {SpectrumCommand.class, org.ntkstudy.cli.KernelCommand.class, org.ntkstudy.cli.SweepCommand.class, org.ntkstudy.cli.TrainCommand.class, org.ntkstudy.cli.InfluenceCommand.class, org.ntkstudy.cli.RobustnessCommand.class, org.ntkstudy.cli.StudyCommand.class, org.ntkstudy.cli.BenchCommand.class})
 public final class Main {
   private Main() {}
 

@@ -58,7 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
           + " against NumPy's DGEMM rate) | train (one epoch of the paper recipe; use --n 10000 --width 4096)"
           + " | influence (closed-form LOO against its building blocks; use --n 4000) | tiled (the influence's"
           + " tiled factorisation across the executors against the driver's; use --n 8000) | transductive (attn's"
-          + " transductive LOO in local[1] and local[2]; use --n 2000)"
+          + " transductive LOO in local[1] and local[2]; use --n 2000) | robustness (map cells per minute of the"
+          + " robustness job in local[1] and local[2]; use --n 200 --n-test 100)"
           + " (default: ${DEFAULT-VALUE})")
   String suite;
 
@@ -66,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
   int width;
 
   @Option(names = "--n-test", defaultValue = "1000",
-      description = "test points of the influence and transductive suites (default: ${DEFAULT-VALUE})")
+      description = "test points of the influence, transductive and robustness suites (default: ${DEFAULT-VALUE})")
   int nTest;
 
   @Option(names = "--naive-n", defaultValue = "1000",
@@ -91,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
       return Cli.withSpark("bench", spark -> System.out.println(
           InfluenceBench.transductive(spark, spec, 1e-3, out, overwrite).report()));
     }
+    if (suite.equals("robustness")) {
+      DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(nTest).withClasses("0,6").validate();
+      return Cli.withSpark("bench", spark -> System.out.println(
+          org.ntkstudy.bench.RobustnessBench.run(spark, spec, out, overwrite).report()));
+    }
     if (suite.equals("ntk")) {
       DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();
       NtkBench.Config config = new NtkBench.Config(spec, null, width, block, repeats, skipNumpy, python, out, overwrite);
@@ -109,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
       return Cli.withSpark("bench", spark -> System.out.println(new TrainBench(config).run(spark).report()));
     }
     if (!suite.equals("gram")) {
-      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk, train, influence, tiled or transductive, got '"
+      throw new org.ntkstudy.UserInputException("--suite must be gram, ntk, train, influence, tiled, transductive or robustness, got '"
           + suite + "'");
     }
     DatasetSpec spec = DatasetSpec.of(dataset, data, n).withNTest(0).validate();

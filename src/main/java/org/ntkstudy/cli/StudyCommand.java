@@ -31,13 +31,14 @@ import picocli.CommandLine.Parameters;
  * {@code --set key=value} or a bare {@code key=value}.
  */
 @Command(name = "study", mixinStandardHelpOptions = true,
-    description = "Runs spectrum -> sweep -> train -> influence for one study configuration"
+    description = "Runs spectrum -> sweep -> train -> influence (-> robustness when listed in parts) for one study"
+        + " configuration"
         + " (conf/studies/NAME.properties), every part under one output folder with one manifest, and writes the"
         + " HTML report (report/report.html).")
 public final class StudyCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "NAME|FILE",
       description = "a study in conf/studies (tiny, fashion-mnist-quick, fashion-mnist-paper, mnist-paper,"
-          + " cifar10-paper) or a .properties file")
+          + " cifar10-paper, claims, claims-quick) or a .properties file")
   String study;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "the study's output folder")
@@ -106,8 +107,9 @@ public final class StudyCommand implements Callable<Integer> {
     List<String> parts = List.of(settings.getOrDefault("parts", String.join(",", StudyJob.PARTS)).split(","))
         .stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
     for (String p : parts) {
-      if (!StudyJob.PARTS.contains(p)) {
-        throw new UserInputException("study " + study + ": parts has '" + p + "', expected some of " + StudyJob.PARTS);
+      if (!StudyJob.ALL_PARTS.contains(p)) {
+        throw new UserInputException("study " + study + ": parts has '" + p + "', expected some of "
+            + StudyJob.ALL_PARTS);
       }
     }
     validateKeys(settings);
@@ -116,6 +118,7 @@ public final class StudyCommand implements Callable<Integer> {
         parts.contains("sweep") ? parse(new SweepCommand(), "sweep", settings).config() : null,
         parts.contains("train") ? parse(new TrainCommand(), "train", settings).config() : null,
         parts.contains("influence") ? parse(new InfluenceCommand(), "influence", settings).config() : null,
+        parts.contains("robustness") ? parse(new RobustnessCommand(), "robustness", settings).config() : null,
         failAfterBlocks);
   }
 
@@ -153,7 +156,7 @@ public final class StudyCommand implements Callable<Integer> {
       throw new UserInputException("cannot read study " + study + ": " + e.getMessage(), e);
     }
     throw new UserInputException("no study '" + study + "': give a .properties file or one of tiny,"
-        + " fashion-mnist-quick, fashion-mnist-paper, mnist-paper, cifar10-paper (conf/studies)");
+        + " fashion-mnist-quick, fashion-mnist-paper, mnist-paper, cifar10-paper, claims, claims-quick (conf/studies)");
   }
 
   /** {@code key = value} lines, {@code #} comments; order kept; a repeated key is an error. */
@@ -185,6 +188,7 @@ public final class StudyCommand implements Callable<Integer> {
     parts.put("sweep", new CommandLine(new SweepCommand()));
     parts.put("train", new CommandLine(new TrainCommand()));
     parts.put("influence", new CommandLine(new InfluenceCommand()));
+    parts.put("robustness", new CommandLine(new RobustnessCommand()));
     for (String key : settings.keySet()) {
       if (STUDY_KEYS.contains(key)) {
         continue;
@@ -194,7 +198,8 @@ public final class StudyCommand implements Callable<Integer> {
         String part = key.substring(0, dot);
         CommandLine cl = parts.get(part);
         if (cl == null) {
-          throw new UserInputException("setting '" + key + "': no part '" + part + "' (parts: " + StudyJob.PARTS + ")");
+          throw new UserInputException("setting '" + key + "': no part '" + part + "' (parts: " + StudyJob.ALL_PARTS
+              + ")");
         }
         if (cl.getCommandSpec().findOption("--" + key.substring(dot + 1)) == null || reserved(key.substring(dot + 1))) {
           throw new UserInputException("setting '" + key + "': the " + part + " part has no option --"

@@ -42,5 +42,10 @@ public final class JobsKryoClasses {
     kryo.register(org.ntkstudy.math.Influence.class);
     kryo.register(org.ntkstudy.math.Influence.TargetSpec.class, new JavaSerializer());
     kryo.register(org.ntkstudy.math.TransductiveLoo.class);
+    // The robustness job's task units, shared data and task results.
+    kryo.register(org.ntkstudy.jobs.robustness.RobustnessJob.Unit.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.jobs.influence.SeedWork.Data.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.jobs.influence.SeedWork.SeedOutcome.class, new JavaSerializer());
+    kryo.register(org.ntkstudy.jobs.influence.SeedWork.ModelOutcome.class, new JavaSerializer());
   }
 }

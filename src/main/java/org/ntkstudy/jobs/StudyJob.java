@@ -9,6 +9,7 @@ import org.ntkstudy.io.Fingerprint;
 import org.ntkstudy.io.KillPoints;
 import org.ntkstudy.io.RunOutput;
 import org.ntkstudy.jobs.influence.InfluenceJob;
+import org.ntkstudy.jobs.robustness.RobustnessJob;
 import org.ntkstudy.report.Provenance;
 import org.ntkstudy.report.StudyReport;
 import org.ntkstudy.results.ClaimVerdicts;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code study} job: spectrum → sweep → train → influence for one study configuration, every
+ * The {@code study} job: spectrum → sweep → train → influence (→ robustness, when listed in {@code
+ * parts}) for one study configuration, every
  * part in its own subfolder of one output folder, then the HTML report, and one manifest for the
  * whole (each part's folder keeps its own manifest, with the fingerprint of its settings). With
  * {@code resume}, an unfinished run of the same {@code --out} is continued: a finished part whose
@@ -33,8 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class StudyJob {
   private static final Logger LOG = LoggerFactory.getLogger(StudyJob.class);
 
-  /** The parts, in the order they run. */
+  /** The parts a study runs unless its {@code parts} says otherwise, in the order they run. */
   public static final List<String> PARTS = Results.PARTS;
+
+  /** Parts a study runs only when its {@code parts} lists them, after the others: the robustness map (SCIENCE §7). */
+  public static final List<String> OPTIONAL_PARTS = List.of("robustness");
+
+  /** Every part, in the order they run. */
+  public static final List<String> ALL_PARTS = java.util.stream.Stream.concat(PARTS.stream(),
+      OPTIONAL_PARTS.stream()).toList();
 
   /**
    * The study's configuration: its settings (for the record) and each part's configuration (null:
@@ -45,7 +54,15 @@ public final class StudyJob {
    */
   public record Config(String name, Map<String, String> settings, String out, boolean overwrite, boolean resume,
       SpectrumJob.Config spectrum, WidthSweepJob.Config sweep, TrainJob.Config train, InfluenceJob.Config influence,
-      int failAfterBlocks) {}
+      RobustnessJob.Config robustness, int failAfterBlocks) {
+
+    /** A study without the optional robustness part. */
+    public Config(String name, Map<String, String> settings, String out, boolean overwrite, boolean resume,
+        SpectrumJob.Config spectrum, WidthSweepJob.Config sweep, TrainJob.Config train, InfluenceJob.Config influence,
+        int failAfterBlocks) {
+      this(name, settings, out, overwrite, resume, spectrum, sweep, train, influence, null, failAfterBlocks);
+    }
+  }
 
   /**
    * What the study produced.
@@ -70,9 +87,11 @@ public final class StudyJob {
     String root = output.rootUri();
     long t0 = System.nanoTime();
     Map<String, PartStatus> parts = new LinkedHashMap<>();
-    for (String part : PARTS) {
+    for (String part : ALL_PARTS) {
       if (partConfig(part) == null) {
-        parts.put(part, new PartStatus(null, PartStatus.NOT_RUN, null));
+        if (!OPTIONAL_PARTS.contains(part)) {
+          parts.put(part, new PartStatus(null, PartStatus.NOT_RUN, null));
+        }
         continue;
       }
       String partOut = root + "/" + part;
@@ -92,6 +111,7 @@ public final class StudyJob {
         case "spectrum" -> config.spectrum().fingerprint();
         case "sweep" -> config.sweep().fingerprint();
         case "train" -> config.train().fingerprint();
+        case "robustness" -> config.robustness().fingerprint();
         default -> influence.fingerprint(conf);
       };
       Fingerprint finished = RunOutput.finishedFingerprint(partOut, conf);
@@ -119,6 +139,12 @@ public final class StudyJob {
             .failAfterCells(config.failAfterBlocks()).run(spark);
         case "train" -> new TrainJob(config.train().withOut(partOut, redo)).resume(resumePart)
             .failAfterCells(config.failAfterBlocks()).run(spark);
+        case "robustness" -> {
+          RobustnessJob.Result r = new RobustnessJob(config.robustness().withOut(partOut, redo)).resume(resumePart)
+              .run(spark);
+          r.result().claims().forEach((claim, c) -> LOG.info("study {}: robustness of {}: {}", config.name(), claim,
+              c.sentence()));
+        }
         default -> new InfluenceJob(influence.withOut(partOut, redo)).resume(resumePart)
             .failAfterCells(config.failAfterBlocks()).run(spark);
       }
@@ -148,6 +174,7 @@ public final class StudyJob {
       case "spectrum" -> config.spectrum();
       case "sweep" -> config.sweep();
       case "train" -> config.train();
+      case "robustness" -> config.robustness();
       default -> config.influence();
     };
   }

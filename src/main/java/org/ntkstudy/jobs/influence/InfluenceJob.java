@@ -157,6 +157,16 @@ public final class InfluenceJob {
       return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
     }
 
+    /** The same configuration on the data {@code data} (the robustness job's dataset and input-norm axes). */
+    public Config withData(DatasetSpec data) {
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
+    /** The same configuration with the kernel {@code kernel} (the robustness job's kernel axis). */
+    public Config withKernel(KernelKind kernel) {
+      return new Config(data, out, overwrite, npy, maxDriverBytes, models, attacks, interventions, lambda, kernel, target, trainDir, width, sigma0, optimizer, seeds, profile, epochs, lr, gdLr, batch, weightDecay, symmetric, attackEps, tau, frozenContext, retrain, retrainLoo, transductive, bootstrap, block);
+    }
+
     /** The epochs: {@code --epochs}, or the profile's when 0. */
     public int epochCount() {
       return epochs > 0 ? epochs : profile.epochs();

@@ -3,6 +3,8 @@ package org.ntkstudy.jobs.influence;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.ntkstudy.data.Preprocess;
+import org.ntkstudy.data.StudyData;
+import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.math.Attacks;
 import org.ntkstudy.math.Attention;
 import org.ntkstudy.math.Blas;
@@ -75,8 +77,24 @@ public final class InfluenceWork {
       this.norm = norm;
     }
 
+    /**
+     * The setup of {@code model} for the run {@code config} on {@code data}: its pixels, clean inputs
+     * and context ({@code in}), targets, loss, λ_ridge, kernel and attack chain options.
+     */
+    static Setup of(Model model, StudyData data, ModelInputs in, Trainer.Loss loss, InfluenceJob.Config config) {
+      return new Setup(model, data.train().pixels(), data.test().pixels(), data.train().inputs(),
+          data.test().inputs(), in.covariance(), data.train().targets(), data.test().targets(), loss, config.lambda(),
+          config.kernel() == InfluenceJob.KernelKind.EMPIRICAL, config.frozenContext(), data.inputNorm());
+    }
+
     int n() {
       return x.rows();
+    }
+
+    /** The same setup with the kernel Θ_T ({@code empirical}) or H∞: the robustness job's kernel axis. */
+    Setup withKernel(boolean empirical) {
+      return new Setup(model, pixels, pixelsTest, x, xTest, covariance, y, yTest, loss, lambda, empirical,
+          frozenContext, norm);
     }
   }
 
@@ -120,6 +138,47 @@ public final class InfluenceWork {
       return InfluenceWork.totals(s, trainPixels, keep, w, spec);
     }
   };
+
+  /**
+   * Everything in the calling thread, every perturbed training row kept until {@link
+   * SharedAttacks#clear}: one network's attack on example j (or its random-sign control) does not
+   * depend on the other examples attacked nor on the kernel (SCIENCE §5: each example is attacked
+   * against the clean data), so the cells of the kernels Θ_T and H∞ that attack the same examples of
+   * the same network with the same attack, radius and seed compute each perturbed row once — with
+   * the numbers of {@link #LOCAL}. One instance per network.
+   */
+  static final class SharedAttacks implements Engine {
+    private final java.util.Map<String, double[]> rows = new java.util.HashMap<>();
+
+    /** Forgets the kept rows (between attacks or radii: they will not be asked for again). */
+    void clear() {
+      rows.clear();
+    }
+
+    @Override
+    public Matrix perturbed(Setup s, Net net, int[] examples, Attacks.Kind attack, Attacks.Params params, long seed) {
+      String prefix = (attack == null ? "signs" : attack.key()) + "/" + params + "/" + seed + "/";
+      int[] missing = Arrays.stream(examples).filter(j -> !rows.containsKey(prefix + j)).toArray();
+      if (missing.length > 0) {
+        Matrix q = perturbedRows(s, net, missing, attack, params, seed);
+        int d = q.cols();
+        for (int r = 0; r < missing.length; r++) {
+          rows.put(prefix + missing[r], Arrays.copyOfRange(q.data(), r * d, (r + 1) * d));
+        }
+      }
+      Matrix p = s.pixels.copy();
+      int d = p.cols();
+      for (int j : examples) {
+        System.arraycopy(rows.get(prefix + j), 0, p.data(), j * d, d);
+      }
+      return p;
+    }
+
+    @Override
+    public double[] totals(Setup s, Matrix trainPixels, int[] keep, Matrix w, Influence.TargetSpec spec) {
+      return InfluenceWork.totals(s, trainPixels, keep, w, spec);
+    }
+  }
 
   /**
    * The figures of one cell (NaN where a figure does not apply) and its paired per-example outcomes

@@ -64,8 +64,17 @@ public final class MalleabilityStage {
     }
     List<InfluenceWork.CellFigures> figures = figures(specs, cleans);
     writeExamples(specs, cleans, figures);
-    // The noise floor: the same examples' influence signs under another seed, no attack.
-    int k = ctx.k();
+    return table(config, specs, figures, cleans, ctx.k());
+  }
+
+  /**
+   * The table of the cells {@code specs} with their {@code figures} (in {@code specs} order) of the
+   * clean runs {@code cleans}, each row with its noise floor: the same examples' influence signs
+   * under the model's next seed, no attack (SCIENCE §5). The influence job and the robustness job
+   * (per dataset, input normalisation and kernel) build their tables with it.
+   */
+  public static MalleabilityTable table(InfluenceJob.Config config, List<InfluenceWork.CellSpec> specs,
+      List<InfluenceWork.CellFigures> figures, List<CleanRun> cleans, int k) {
     List<MalleabilityRow> rows = new ArrayList<>();
     for (int r = 0; r < specs.size(); r++) {
       InfluenceWork.CellSpec cs = specs.get(r);
@@ -93,7 +102,7 @@ public final class MalleabilityStage {
    * --attack-eps}, each clean run, each intervention, each attack; curated (no attack, no radius)
    * once per clean run, with the first radius.
    */
-  static List<InfluenceWork.CellSpec> specs(InfluenceJob.Config config, int cleanRuns) {
+  public static List<InfluenceWork.CellSpec> specs(InfluenceJob.Config config, int cleanRuns) {
     List<InfluenceWork.CellSpec> specs = new ArrayList<>();
     for (int ri = 0; ri < config.attackEps().size(); ri++) {
       double eps = config.attackEps().get(ri);
@@ -163,7 +172,7 @@ public final class MalleabilityStage {
   }
 
   /** One malleability cell of the clean run {@code c} (SCIENCE §5), its recomputations by {@code engine}. */
-  private static InfluenceWork.CellFigures cell(InfluenceWork.Engine engine, InfluenceJob.Config cfg,
+  static InfluenceWork.CellFigures cell(InfluenceWork.Engine engine, InfluenceJob.Config cfg,
       InfluenceWork.CellSpec cs, CleanRun c, InfluenceWork.Setup s, int k) {
     InfluenceWork.Net net = c.net();
     Attacks.Kind kind = cs.attack().equals("none") ? null : Attacks.Kind.parse(cs.attack());

@@ -238,17 +238,24 @@ public record MalleabilityTable(List<MalleabilityRow> rows) {
       schema = schema.add(MalleabilityRow.ADDED.get(i), added.get(i), i >= 2 && i <= 3 ? false : true);
     }
     List<Row> out = new ArrayList<>();
+    for (MalleabilityRow r : rows) {
+      out.add(RowFactory.create(r.values().toArray()));
+    }
+    spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(output.uri("malleability.parquet"));
+    output.writeText("malleability.csv", csv());
+  }
+
+  /** The text of {@code malleability.csv}: a header, then one line per row. */
+  public String csv() {
     StringBuilder csv = new StringBuilder("model,attack,intervention,seed," + String.join(",", MalleabilityRow.METRICS)
         + "," + String.join(",", MalleabilityRow.ADDED) + "\n");
     for (MalleabilityRow r : rows) {
       List<Object> v = r.values();
-      out.add(RowFactory.create(v.toArray()));
       for (int i = 0; i < v.size(); i++) {
         csv.append(i > 0 ? "," : "").append(v.get(i) == null ? "" : v.get(i));
       }
       csv.append('\n');
     }
-    spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(output.uri("malleability.parquet"));
-    output.writeText("malleability.csv", csv.toString());
+    return csv.toString();
   }
 }

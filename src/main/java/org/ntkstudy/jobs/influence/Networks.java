@@ -74,8 +74,6 @@ public final class Networks {
   private static List<List<InfluenceWork.Net>> train(InfluenceContext ctx) {
     InfluenceJob.Config cfg = ctx.config();
     JavaSparkContext jsc = ctx.jsc();
-    int d = ctx.data().d();
-    int outputs = ctx.data().train().targets().cols();
     long base = cfg.data().seed();
     Trainer.Loss loss = ctx.loss();
     List<int[]> cells = new ArrayList<>();
@@ -92,11 +90,7 @@ public final class Networks {
     List<InfluenceWork.Net> trained = Stages.run(jsc, "influence/networks", cells.size() + " networks (models x seeds), "
         + epochs + " epochs each", () -> jsc.parallelize(cells, cells.size()).map(c -> {
           Matrix[] xy = xs.get(c[0]).value();
-          long seed = base + c[1];
-          Matrix w0 = TwoLayerNetwork.initial(cfg.width(), d, cfg.sigma0(), seed, cfg.symmetric()).weights();
-          Matrix a = TrainingRun.signs(cfg.width(), outputs, cfg.sigma0(), d, seed, cfg.symmetric());
-          TrainingRun.Recipe recipe = recipe(cfg, cfg.optimizer(), xy[0], w0, cfg.weightDecay());
-          return new InfluenceWork.Net(seed, InfluenceWork.train(xy[0], xy[1], w0, a, loss, recipe, seed), a);
+          return trainOne(cfg, xy[0], xy[1], loss, base + c[1]);
         }).collect());
     List<List<InfluenceWork.Net>> out = new ArrayList<>();
     for (int mi = 0; mi < cfg.models().size(); mi++) {
@@ -104,6 +98,20 @@ public final class Networks {
     }
     xs.forEach(b -> b.unpersist(false));
     return out;
+  }
+
+  /**
+   * One network of SCIENCE §4, trained in the calling thread: first layer and output signs drawn
+   * with {@code seed} ({@code cfg}'s width, σ0, symmetry), then {@code cfg}'s recipe on the model's
+   * clean training inputs {@code x} (x, or x̃ for attn) and targets {@code y}. The influence job's
+   * network stage and the robustness job's (data, seed) tasks both train with it.
+   */
+  public static InfluenceWork.Net trainOne(InfluenceJob.Config cfg, Matrix x, Matrix y, Trainer.Loss loss, long seed) {
+    int d = x.cols();
+    Matrix w0 = TwoLayerNetwork.initial(cfg.width(), d, cfg.sigma0(), seed, cfg.symmetric()).weights();
+    Matrix a = TrainingRun.signs(cfg.width(), y.cols(), cfg.sigma0(), d, seed, cfg.symmetric());
+    TrainingRun.Recipe recipe = recipe(cfg, cfg.optimizer(), x, w0, cfg.weightDecay());
+    return new InfluenceWork.Net(seed, InfluenceWork.train(x, y, w0, a, loss, recipe, seed), a);
   }
 
   /** The recipe of §4 for {@code optimizer}; gradient descent's step n/λmax(Θ_0) unless --gd-lr. */
