@@ -24,7 +24,8 @@ public record DualTable(
    *
    * @param attnApproximatesBetter kernel ridge with H∞ has a lower test MSE on x̃ (attn) than on x (relu)
    * @param attnMoreMalleable the attn/relu flip-rate ratio (PGD, transformed) has its 95% interval
-   *     above 1; null when it was not measured or does not exist
+   *     above 1, or — once the §7 verdicts are in ({@link #withVerdicts}) — C3 (transformed, PGD, first
+   *     radius) is {@code higher} (false: {@code reversed}); null when undetermined
    * @param statement the verdict in one sentence
    */
   @JsonPropertyOrder({"attn_approximates_better", "attn_more_malleable", "statement"})
@@ -51,6 +52,28 @@ public record DualTable(
 
   public DualTable {
     table = ResultJson.ordered(table);
+  }
+
+  /**
+   * The same table with its verdict restated by the SCIENCE §7 verdicts: attention "more malleable"
+   * only when C3 (transformed, PGD, at the first radius) is {@code higher} (false when {@code
+   * reversed}, undetermined otherwise), and the statement the {@code dual} verdict in plain words
+   * beside C4's, so that the table and the verdicts never disagree.
+   */
+  public DualTable withVerdicts(InfluenceVerdicts v, double firstRadius) {
+    if (verdict == null || v == null) {
+      return this;
+    }
+    var byAttack = v.c3().get("transformed");
+    var byRadius = byAttack == null ? null : byAttack.get("pgd");
+    org.ntkstudy.results.Verdict c3 = byRadius == null ? null : byRadius.get(firstRadius);
+    Boolean more = c3 == null ? null
+        : org.ntkstudy.results.Verdict.HIGHER.equals(c3.verdict()) ? Boolean.TRUE
+        : org.ntkstudy.results.Verdict.REVERSED.equals(c3.verdict()) ? Boolean.FALSE : null;
+    String statement = "dual implication " + v.dual().verdict() + ": " + v.dual().sentence() + " (C4 "
+        + v.c4().verdict() + ": " + v.c4().sentence() + "; C3 transformed PGD at radius " + firstRadius + ": "
+        + (c3 == null ? "not measured" : c3.verdict()) + ")";
+    return new DualTable(table, new Verdict(verdict.attnApproximatesBetter(), more, statement));
   }
 
   /** The table's models, in the file's order (empty when there is no table). */

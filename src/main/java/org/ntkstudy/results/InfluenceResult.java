@@ -118,10 +118,12 @@ public record InfluenceResult(
         ratio, null, null, paperFlipRates, transductive, retrainLoo, dual, null, null, null, null, totalS, provenance);
   }
 
-  /** The same result with its verdicts. */
+  /** The same result with its verdicts, the dual table's statement restated by them. */
   public InfluenceResult withVerdicts(InfluenceVerdicts verdicts) {
+    List<Double> radii = radii();
+    DualTable restated = dual == null || radii.isEmpty() ? dual : dual.withVerdicts(verdicts, radii.get(0));
     return new InfluenceResult(job, dataset, task, n, nTest, lambda, kernel, influenceTarget, k, tau, eps, attackEps,
-        factorisation, malleability, ratio, excessRatio, byRadius, paperFlipRates, transductive, retrainLoo, dual,
+        factorisation, malleability, ratio, excessRatio, byRadius, paperFlipRates, transductive, retrainLoo, restated,
         chance, collapse, verdicts, definitions, totalS, provenance);
   }
 
