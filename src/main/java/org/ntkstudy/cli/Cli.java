@@ -1,11 +1,15 @@
 package org.ntkstudy.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ntkstudy.UserInputException;
+import org.ntkstudy.math.Attacks;
+import org.ntkstudy.math.Influence;
 import org.ntkstudy.spark.SparkSessions;
 
 /** Helpers shared by the commands: running with a SparkSession, parsing enums, printing results. */
@@ -95,5 +99,38 @@ final class Cli {
     sb.append("\nResults: ").append(out).append('\n');
     sb.append("Report:  ").append(new Path(out, "summary.json")).append('\n');
     System.out.println(sb);
+  }
+
+  /** {@code --attacks fgsm,pgd,mim}, each named in the error when it is not an attack. */
+  static List<Attacks.Kind> parseAttacks(String value) {
+    List<Attacks.Kind> out = new ArrayList<>();
+    for (String a : parseList(value)) {
+      try {
+        out.add(Attacks.Kind.parse(a));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--attacks: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** A comma-separated list of names, trimmed and lower-cased, blanks skipped. */
+  static List<String> parseList(String value) {
+    List<String> out = new ArrayList<>();
+    for (String v : value.split(",")) {
+      if (!v.isBlank()) {
+        out.add(v.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return out;
+  }
+
+  /** {@code --influence-target margin|output}. */
+  static Influence.Target parseTarget(String value) {
+    try {
+      return Influence.Target.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--influence-target: " + e.getMessage());
+    }
   }
 }

@@ -1,8 +1,6 @@
 package org.ntkstudy.cli;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ntkstudy.jobs.influence.InfluenceJob;
 import org.ntkstudy.jobs.TrainJob;
@@ -11,7 +9,6 @@ import org.ntkstudy.math.Influence;
 import org.ntkstudy.math.Model;
 import org.ntkstudy.math.Trainer;
 import org.ntkstudy.results.InfluenceResult;
-import org.ntkstudy.UserInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -100,28 +97,9 @@ public final class InfluenceCommand implements Callable<Integer> {
 
   /** The job configuration these options describe (also used by the study job). */
   InfluenceJob.Config config() {
-    List<Attacks.Kind> as = new ArrayList<>();
-    for (String a : attacks.split(",")) {
-      if (!a.isBlank()) {
-        try {
-          as.add(Attacks.Kind.parse(a.trim()));
-        } catch (IllegalArgumentException e) {
-          throw new UserInputException("--attacks: " + e.getMessage());
-        }
-      }
-    }
-    List<String> ivs = new ArrayList<>();
-    for (String v : interventions.split(",")) {
-      if (!v.isBlank()) {
-        ivs.add(v.trim().toLowerCase(Locale.ROOT));
-      }
-    }
-    Influence.Target t;
-    try {
-      t = Influence.Target.parse(target);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--influence-target: " + e.getMessage());
-    }
+    List<Attacks.Kind> as = Cli.parseAttacks(attacks);
+    List<String> ivs = Cli.parseList(interventions);
+    Influence.Target t = Cli.parseTarget(target);
     return new InfluenceJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
         output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, lambda,
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,

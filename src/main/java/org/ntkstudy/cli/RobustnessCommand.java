@@ -116,28 +116,9 @@ public final class RobustnessCommand implements Callable<Integer> {
     }
     List<String> norms = inputNorms == null || inputNorms.isEmpty() ? List.of(base.inputNorm())
         : inputNorms.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
-    List<Attacks.Kind> as = new ArrayList<>();
-    for (String a : attacks.split(",")) {
-      if (!a.isBlank()) {
-        try {
-          as.add(Attacks.Kind.parse(a.trim()));
-        } catch (IllegalArgumentException e) {
-          throw new UserInputException("--attacks: " + e.getMessage());
-        }
-      }
-    }
-    List<String> ivs = new ArrayList<>();
-    for (String v : interventions.split(",")) {
-      if (!v.isBlank()) {
-        ivs.add(v.trim().toLowerCase(Locale.ROOT));
-      }
-    }
-    Influence.Target t;
-    try {
-      t = Influence.Target.parse(target);
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException("--influence-target: " + e.getMessage());
-    }
+    List<Attacks.Kind> as = Cli.parseAttacks(attacks);
+    List<String> ivs = Cli.parseList(interventions);
+    Influence.Target t = Cli.parseTarget(target);
     InfluenceJob.Config influence = new InfluenceJob.Config(specs.get(0), output.out, output.overwrite, false,
         output.maxDriverBytes(), List.of(Model.RELU, Model.ATTN), as, ivs, lambda, InfluenceJob.KernelKind.EMPIRICAL,
         t, null, width, sigma0, Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
