@@ -21,28 +21,16 @@ import picocli.CommandLine.Option;
 public final class InfluenceCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin MalleabilityOptions malleability;
   @Mixin ResumeOption resume;
   @Mixin RecipeOptions recipe;
 
   @Option(names = "--models", defaultValue = "relu,attn", description = "relu,attn (default: ${DEFAULT-VALUE})")
   String models;
 
-  @Option(names = "--attacks", defaultValue = "fgsm,pgd,mim", description = "fgsm,pgd,mim (default: ${DEFAULT-VALUE})")
-  String attacks;
-
-  @Option(names = "--interventions", defaultValue = "transformed,curated,adversarial",
-      description = "transformed,curated,adversarial (default: ${DEFAULT-VALUE})")
-  String interventions;
-
-  @Option(names = "--lambda", defaultValue = "1e-3", description = "lambda_ridge (default: ${DEFAULT-VALUE})")
-  double lambda;
-
   @Option(names = "--kernel", defaultValue = "empirical",
       description = "empirical (Theta_T of the trained network, the paper's) | analytic (H_inf) (default: ${DEFAULT-VALUE})")
   String kernel;
-
-  @Option(names = "--influence-target", defaultValue = "margin", description = "margin | output (default: ${DEFAULT-VALUE})")
-  String target;
 
   @Option(names = "--train-dir", paramLabel = "DIR",
       description = "a train job's output folder to read W.npy/a.npy from (default: train the networks here)")
@@ -97,11 +85,11 @@ public final class InfluenceCommand implements Callable<Integer> {
 
   /** The job configuration these options describe (also used by the study job). */
   InfluenceJob.Config config() {
-    List<Attacks.Kind> as = Cli.parseAttacks(attacks);
-    List<String> ivs = Cli.parseList(interventions);
-    Influence.Target t = Cli.parseTarget(target);
+    List<Attacks.Kind> as = malleability.attacks();
+    List<String> ivs = malleability.interventions();
+    Influence.Target t = malleability.target();
     return new InfluenceJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
-        output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, lambda,
+        output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, malleability.lambda,
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
         Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
         recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,

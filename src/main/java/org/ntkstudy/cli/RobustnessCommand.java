@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 public final class RobustnessCommand implements Callable<Integer> {
   @Mixin DatasetOptions dataset;
   @Mixin OutputOptions output;
+  @Mixin MalleabilityOptions malleability;
   @Mixin ResumeOption resume;
   @Mixin RecipeOptions recipe;
 
@@ -56,19 +57,6 @@ public final class RobustnessCommand implements Callable<Integer> {
   @Option(names = {"--attack-eps", "--eps"}, split = ",", paramLabel = "EPS", defaultValue = "0.3,0.1,0.03",
       description = "the attack radii of the grid in pixels (default: ${DEFAULT-VALUE})")
   List<Double> attackEps;
-
-  @Option(names = "--attacks", defaultValue = "fgsm,pgd,mim", description = "fgsm,pgd,mim (default: ${DEFAULT-VALUE})")
-  String attacks;
-
-  @Option(names = "--interventions", defaultValue = "transformed,curated,adversarial",
-      description = "transformed,curated,adversarial (default: ${DEFAULT-VALUE})")
-  String interventions;
-
-  @Option(names = "--lambda", defaultValue = "1e-3", description = "lambda_ridge (default: ${DEFAULT-VALUE})")
-  double lambda;
-
-  @Option(names = "--influence-target", defaultValue = "margin", description = "margin | output (default: ${DEFAULT-VALUE})")
-  String target;
 
   @Option(names = "--width", defaultValue = "1024", description = "network width m (default: ${DEFAULT-VALUE})")
   int width;
@@ -116,11 +104,11 @@ public final class RobustnessCommand implements Callable<Integer> {
     }
     List<String> norms = inputNorms == null || inputNorms.isEmpty() ? List.of(base.inputNorm())
         : inputNorms.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
-    List<Attacks.Kind> as = Cli.parseAttacks(attacks);
-    List<String> ivs = Cli.parseList(interventions);
-    Influence.Target t = Cli.parseTarget(target);
+    List<Attacks.Kind> as = malleability.attacks();
+    List<String> ivs = malleability.interventions();
+    Influence.Target t = malleability.target();
     InfluenceJob.Config influence = new InfluenceJob.Config(specs.get(0), output.out, output.overwrite, false,
-        output.maxDriverBytes(), List.of(Model.RELU, Model.ATTN), as, ivs, lambda, InfluenceJob.KernelKind.EMPIRICAL,
+        output.maxDriverBytes(), List.of(Model.RELU, Model.ATTN), as, ivs, malleability.lambda, InfluenceJob.KernelKind.EMPIRICAL,
         t, null, width, sigma0, Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
         recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
         attackEps, tau, frozenContext, false, InfluenceJob.Switch.OFF, InfluenceJob.Switch.OFF, bootstrap, 0);
