@@ -14,6 +14,8 @@ public final class IdxReader {
   public static final int IMAGES_MAGIC = 0x00000803;
   /** Unsigned-byte data (0x08), 1 dimension: one label per image. */
   public static final int LABELS_MAGIC = 0x00000801;
+  /** MNIST and Fashion-MNIST have ten classes: a label byte outside 0–9 is corrupt data. */
+  public static final int CLASSES = 10;
 
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
   public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
@@ -156,6 +158,10 @@ public final class IdxReader {
       int[] labels = new int[count];
       for (int i = 0; i < count; i++) {
         labels[i] = raw[i] & 0xff;
+        if (labels[i] >= CLASSES) {
+          throw new DataFormatException(file + ": label " + i + " (byte offset " + (LABELS_HEADER + i) + ") is "
+              + labels[i] + ", but MNIST and Fashion-MNIST labels are 0-" + (CLASSES - 1));
+        }
       }
       return labels;
     }

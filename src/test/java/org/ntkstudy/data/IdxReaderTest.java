@@ -21,7 +21,7 @@ class IdxReaderTest {
     (byte) 128, 127, 0, 0, 0, 9
   };
 
-  static final byte[] LABELS = {7, 0, (byte) 200};
+  static final byte[] LABELS = {7, 0, 9};
 
   private Path[] writePair(String images, String labels, boolean gz) {
     byte[] img = DataFixtures.idxImages(IdxReader.IMAGES_MAGIC, 3, 2, 3, PIXELS);
@@ -35,7 +35,7 @@ class IdxReaderTest {
   private static void assertRoundTrip(ImageSet s, String imageFile) {
     assertEquals(3, s.size());
     assertEquals(6, s.dim());
-    assertArrayEquals(new int[] {7, 0, 200}, s.labels());
+    assertArrayEquals(new int[] {7, 0, 9}, s.labels());
     double[] got = new double[18];
     for (int i = 0; i < 3; i++) {
       s.pixels(i, got, i * 6);
@@ -96,6 +96,19 @@ class IdxReaderTest {
     assertArrayEquals(a, b, 0.0);
     assertEquals((4 * 20 + 1) / 255.0, a[0], 0.0);
     assertEquals(4 / 255.0, a[1], 0.0);
+  }
+
+  /** A label byte past the ten classes is corrupt data, named with its offset (not an eleventh class). */
+  @Test
+  void aLabelOutsideTheTenClassesIsAnError() {
+    byte[] img = DataFixtures.idxImages(IdxReader.IMAGES_MAGIC, 3, 2, 3, PIXELS);
+    byte[] lab = DataFixtures.idxLabels(IdxReader.LABELS_MAGIC, new byte[] {7, 0, (byte) 200});
+    Path images = DataFixtures.write(tmp.resolve("bad-images"), img);
+    Path labels = DataFixtures.write(tmp.resolve("bad-labels"), lab);
+    DataFormatException e = assertThrows(DataFormatException.class,
+        () -> IdxReader.read(images.toString(), labels.toString(), DataFixtures.CONF));
+    assertTrue(e.getMessage().contains("bad-labels") && e.getMessage().contains("label 2 (byte offset 10) is 200"),
+        e.getMessage());
   }
 
   @Test
