@@ -92,7 +92,7 @@ public final class InfluenceCommand implements Callable<Integer> {
         output.maxDriverBytes(), Cli.parseEnums(Model.class, "--models", models), as, ivs, malleability.lambda,
         Cli.parseEnum(InfluenceJob.KernelKind.class, "--kernel", kernel), t, trainDir, width, sigma0,
         Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
-        recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
+        recipe.profile(), recipe.epochs(), recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
         attackEps, tau, frozenContext, retrain, Cli.parseEnum(InfluenceJob.Switch.class, "--retrain-loo", retrainLoo),
         Cli.parseEnum(InfluenceJob.Switch.class, "--transductive", transductive), bootstrap, block);
   }

@@ -110,7 +110,7 @@ public final class RobustnessCommand implements Callable<Integer> {
     InfluenceJob.Config influence = new InfluenceJob.Config(specs.get(0), output.out, output.overwrite, false,
         output.maxDriverBytes(), List.of(Model.RELU, Model.ATTN), as, ivs, malleability.lambda, InfluenceJob.KernelKind.EMPIRICAL,
         t, null, width, sigma0, Cli.parseEnum(Trainer.Optimizer.class, "--optimizer", optimizer), seeds,
-        recipe.profile(), recipe.epochs, recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
+        recipe.profile(), recipe.epochs(), recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric,
         attackEps, tau, frozenContext, false, InfluenceJob.Switch.OFF, InfluenceJob.Switch.OFF, bootstrap, 0);
     return new RobustnessJob.Config(specs, norms, Cli.parseEnums(InfluenceJob.KernelKind.class, "--kernels", kernels),
         influence, output.out, output.overwrite, partitions);

@@ -55,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Model> ms = Cli.parseEnums(Model.class, "--models", models);
     List<Trainer.Optimizer> os = Cli.parseEnums(Trainer.Optimizer.class, "--optimizers", optimizers);
     return new TrainJob.Config(dataset.spec(), output.out, output.overwrite, ms,
-        Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, recipe.profile(), recipe.epochs,
+        Cli.parseInts("--widths", widths), Cli.parseDoubles("--sigma0", sigma0), os, seeds, recipe.profile(), recipe.epochs(),
         recipe.lr, recipe.gdLr, recipe.batch, recipe.weightDecay, recipe.symmetric, initWeights, initSigns, lambda, block, partitions);
   }
 

@@ -86,10 +86,13 @@ public final class TrainJob {
       if (sigma0s.stream().anyMatch(s -> !(s > 0))) {
         throw new UserInputException("--sigma0 values must be positive, got " + sigma0s);
       }
-      if (seeds <= 0 || epochs < 0 || !(lr > 0) || gdLr < 0 || batch <= 0 || weightDecay < 0 || !(lambda > 0)) {
-        throw new UserInputException("--seeds, --lr, --batch and --lambda must be positive; --epochs, --gd-lr and"
-            + " --weight-decay non-negative");
-      }
+      UserInputException.requirePositive("--seeds", seeds);
+      UserInputException.requireNonNegative("--epochs", epochs); // 0: the profile's (the command refuses an explicit 0)
+      UserInputException.requirePositive("--lr", lr);
+      UserInputException.requireNonNegative("--gd-lr", gdLr); // 0: automatic
+      UserInputException.requirePositive("--batch", batch);
+      UserInputException.requireNonNegative("--weight-decay", weightDecay);
+      UserInputException.requirePositive("--lambda", lambda);
       if ((initWeights != null || initSigns != null) && widths.size() != 1) {
         throw new UserInputException("--init-weights/--init-signs fix the width: give exactly one --widths");
       }

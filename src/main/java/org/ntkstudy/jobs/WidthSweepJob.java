@@ -105,9 +105,10 @@ public final class WidthSweepJob {
       if (!(practicalWidth > 0) || Double.isInfinite(practicalWidth)) {
         throw new UserInputException("--practical-width must be a positive width in neurons, got " + practicalWidth);
       }
-      if (!(lambda > 0) || !(eps > 0) || !(sigma0 > 0) || !(tol > 0 && tol < 1)) {
-        throw new UserInputException("--lambda, --eps and --sigma0 must be positive and --tol in (0, 1)");
-      }
+      UserInputException.requirePositive("--lambda", lambda);
+      UserInputException.requirePositive("--eps", eps);
+      UserInputException.requirePositive("--sigma0", sigma0);
+      UserInputException.requireBetween("--tol", tol, 0, 1);
     }
 
     /** The same configuration writing to {@code out} (the study job places its parts). */

@@ -28,6 +28,29 @@ class MainTest {
     }
   }
 
+  /** Each out-of-range option is named with its value in one line; an explicit --epochs 0 is refused (issue 13). */
+  @Test
+  void outOfRangeOptionsNameTheOptionAndTheValue(@TempDir Path dir) {
+    String out = dir.resolve("o").toString();
+    String[][] cases = {
+      {"--epochs must be at least 1, got 0", "train", "--epochs", "0"},
+      {"--lr must be positive, got -1", "train", "--lr", "-1"},
+      {"--batch must be positive, got 0", "train", "--batch", "0"},
+      {"--weight-decay must be zero or more, got -0.5", "train", "--weight-decay", "-0.5"},
+      {"--eps must be positive, got -0.1", "sweep", "--eps", "-0.1"},
+      {"--tol must lie in (0, 1), got 2", "sweep", "--tol", "2"},
+      {"--epochs must be at least 1, got -3", "influence", "--epochs", "-3"},
+      {"--bootstrap must be at least 100 draws, got 5", "influence", "--bootstrap", "5"},
+    };
+    for (String[] c : cases) {
+      Outcome o = run(c[1], c[2], c[3], "--out", out);
+      assertEquals(2, o.code(), String.join(" ", c) + ": " + o.err());
+      assertTrue(o.err().contains(c[0]), String.join(" ", c) + ": " + o.err());
+      assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+      assertTrue(!java.nio.file.Files.exists(dir.resolve("o")), "nothing written");
+    }
+  }
+
   @Test
   void invalidOptionsAreRejectedBeforeAnyWork(@TempDir Path dir) {
     String out = dir.resolve("o").toString();

@@ -121,10 +121,15 @@ public final class InfluenceJob {
         throw new UserInputException("--width must be positive" + (symmetric ? " and even with --symmetric" : "")
             + ", got " + width);
       }
-      if (!(sigma0 > 0) || seeds <= 0 || epochs < 0 || !(lr > 0) || gdLr < 0 || batch <= 0 || weightDecay < 0
-          || bootstrap < 100) {
-        throw new UserInputException("--sigma0, --seeds, --lr and --batch must be positive, --epochs, --gd-lr and"
-            + " --weight-decay non-negative, --bootstrap at least 100");
+      UserInputException.requirePositive("--sigma0", sigma0);
+      UserInputException.requirePositive("--seeds", seeds);
+      UserInputException.requireNonNegative("--epochs", epochs); // 0: the profile's (the command refuses an explicit 0)
+      UserInputException.requirePositive("--lr", lr);
+      UserInputException.requireNonNegative("--gd-lr", gdLr); // 0: automatic
+      UserInputException.requirePositive("--batch", batch);
+      UserInputException.requireNonNegative("--weight-decay", weightDecay);
+      if (bootstrap < 100) {
+        throw new UserInputException("--bootstrap must be at least 100 draws, got " + bootstrap);
       }
       if (retrain && trainDir != null) {
         throw new UserInputException("--retrain retrains from the initialisation, which --train-dir does not hold:"
