@@ -120,13 +120,15 @@ public final class KernelJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "kernel/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
     int n = data.train().n();
     int d = data.d();
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
+    // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     ModelInputs inputs = ModelInputs.of(jsc, config.model(), data.train().inputs(), data.test().inputs(), block);
 
     Matrix w = null;

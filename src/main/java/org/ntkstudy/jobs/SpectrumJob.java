@@ -142,7 +142,7 @@ public final class SpectrumJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
     long t0 = System.nanoTime();
     Map<String, Double> timings = new LinkedHashMap<>();
 
@@ -157,6 +157,8 @@ public final class SpectrumJob {
         new BlockGrid(n, block).numBlocks(), new BlockGrid(n, block).numPairs());
     timings.put("load_s", seconds(t0));
 
+    // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
+    RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
     BlockGrid grid = rows.grid();
 

@@ -219,8 +219,9 @@ public final class TrainJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (!resume) {
+      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
+    }
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "train/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -243,6 +244,9 @@ public final class TrainJob {
       throw new UserInputException("--init-signs " + config.initSigns() + " is " + aGiven.rows() + "x" + aGiven.cols()
           + ", expected m x " + outputs + " (one column per output)");
     }
+    // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     List<ModelSetup> setups = new ArrayList<>();

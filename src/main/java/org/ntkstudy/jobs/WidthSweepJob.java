@@ -225,8 +225,9 @@ public final class WidthSweepJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (!resume) {
+      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
+    }
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "sweep/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -242,6 +243,9 @@ public final class WidthSweepJob {
     if (data.test().n() == 0) {
       throw new UserInputException("the sweep needs a test set for e_f: --n-test must be positive");
     }
+    // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
+    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
+        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     Map<String, Thresholds> thresholds = new LinkedHashMap<>();

@@ -28,6 +28,21 @@ class MainTest {
     }
   }
 
+  /** A run refused for its data leaves no folder behind: each job reads its data before it opens its output. */
+  @Test
+  void aRefusedRunLeavesNoFolder(@TempDir Path dir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("empty"));
+    for (String job : new String[] {"spectrum", "kernel", "sweep", "train"}) {
+      Outcome o = run(job, "--dataset", "mnist", "--data", dir.resolve("empty").toString(), "--out",
+          dir.resolve("out-" + job).toString());
+      assertEquals(2, o.code(), job + ": " + o.err());
+      try (var left = java.nio.file.Files.list(dir)) {
+        assertEquals(java.util.List.of("empty"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+            job + " left a folder behind");
+      }
+    }
+  }
+
   /** Each out-of-range option is named with its value in one line; an explicit --epochs 0 is refused (issue 13). */
   @Test
   void outOfRangeOptionsNameTheOptionAndTheValue(@TempDir Path dir) {
