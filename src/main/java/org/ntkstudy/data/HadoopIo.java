@@ -53,6 +53,9 @@ final class HadoopIo {
   static FileSystem fileSystem(Path path, Configuration conf) {
     try {
       return path.getFileSystem(conf);
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      throw new DataFormatException(show(path) + ": no file system for the scheme '" + path.toUri().getScheme()
+          + "' (use a local path or file://, hdfs://, s3a://, gs:// with its Hadoop connector on the classpath)");
     } catch (IOException e) {
       throw new UncheckedIOException(show(path) + ": cannot open its file system: " + e, e);
     }

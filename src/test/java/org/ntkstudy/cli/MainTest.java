@@ -28,6 +28,16 @@ class MainTest {
     }
   }
 
+  /** A data URI whose scheme has no file system is one clear line, not a stack trace (issue 13). */
+  @Test
+  void anUnknownSchemeIsOneClearLine(@TempDir Path dir) {
+    Outcome o = run("spectrum", "--dataset", "mnist", "--data", "foo://bar/x", "--out", dir.resolve("o").toString());
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().contains("no file system for the scheme 'foo'"), o.err());
+    assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+    assertTrue(!java.nio.file.Files.exists(dir.resolve("o")));
+  }
+
   /** A run refused for its data leaves no folder behind: each job reads its data before it opens its output. */
   @Test
   void aRefusedRunLeavesNoFolder(@TempDir Path dir) throws java.io.IOException {
