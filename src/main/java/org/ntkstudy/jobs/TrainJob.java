@@ -44,6 +44,7 @@ import org.ntkstudy.results.TrainFigures;
 import org.ntkstudy.results.TrainResult;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.CellGrid;
+import org.ntkstudy.spark.GridJob;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.ModelInputs;
 import org.ntkstudy.spark.Stages;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * distance to f_{H∞}, the kernel movement and distance, and the alignment at 0 and T; the trained
  * weights written by the task that trained them. Same seed, same numbers, whatever the partitioning.
  */
-public final class TrainJob {
+public final class TrainJob extends GridJob<TrainJob> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
   /**
@@ -183,26 +184,9 @@ public final class TrainJob {
   }
 
   private final Config config;
-  private boolean resume;
-  private int failAfterCells;
 
   public TrainJob(Config config) {
     this.config = config;
-  }
-
-  /**
-   * Resume an unfinished run of the same {@code --out}: cells whose results were written are read
-   * back, not retrained (the study job's {@code --resume}).
-   */
-  public TrainJob resume(boolean resume) {
-    this.resume = resume;
-    return this;
-  }
-
-  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
-  public TrainJob failAfterCells(int cells) {
-    this.failAfterCells = cells;
-    return this;
   }
 
   /** The axes of the training grid: a cell's key names them, so they are not in its fingerprint. */
@@ -219,9 +203,7 @@ public final class TrainJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (!resume) {
-      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
-    }
+    checkOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "train/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -245,8 +227,7 @@ public final class TrainJob {
           + ", expected m x " + outputs + " (one column per output)");
     }
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput output = openOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     List<ModelSetup> setups = new ArrayList<>();
@@ -282,8 +263,8 @@ public final class TrainJob {
     Config cfg = config;
     int epochs = config.epochCount();
     String weightsRoot = output.rootUri();
-    CellGrid grid = CellGrid.of(jsc, "train/cells", output, config.fingerprint().without(AXES))
-        .resume(resume).failAfter(failAfterCells).partitions(config.partitions());
+    CellGrid grid = grid(jsc, "train/cells", output, config.fingerprint().without(AXES))
+        .partitions(config.partitions());
     Broadcast<SerializableConfiguration> hadoop = grid.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
     Broadcast<Matrix> w0b = grid.broadcast(w0Given == null ? new Matrix(0, 0) : w0Given);
     Broadcast<Matrix> ab = grid.broadcast(aGiven == null ? new Matrix(0, 0) : aGiven);

@@ -40,6 +40,7 @@ import org.ntkstudy.results.VerdictRules;
 import org.ntkstudy.results.WidthFigures;
 import org.ntkstudy.spark.AnalyticReference;
 import org.ntkstudy.spark.CellGrid;
+import org.ntkstudy.spark.GridJob;
 import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.spark.GramSpectrum;
 import org.ntkstudy.spark.ModelInputs;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * model in blocks and broadcast). Per width: means and 95% intervals over seeds; per model and
  * metric: the log–log fit and the extrapolated width m̂(ε), beside the theory thresholds.
  */
-public final class WidthSweepJob {
+public final class WidthSweepJob extends GridJob<WidthSweepJob> {
   private static final Logger LOG = LoggerFactory.getLogger(WidthSweepJob.class);
   /** The metrics of §3, in the order of the tables. */
   public static final List<String> METRICS = WidthFigures.ERRORS;
@@ -188,23 +189,9 @@ public final class WidthSweepJob {
   }
 
   private final Config config;
-  private boolean resume;
-  private int failAfterCells;
 
   public WidthSweepJob(Config config) {
     this.config = config;
-  }
-
-  /** Resume an unfinished run of the same {@code --out}: finished cells are read back (the study's {@code --resume}). */
-  public WidthSweepJob resume(boolean resume) {
-    this.resume = resume;
-    return this;
-  }
-
-  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
-  public WidthSweepJob failAfterCells(int cells) {
-    this.failAfterCells = cells;
-    return this;
   }
 
   /** What a cell receives: the model's inputs and its reference, broadcast once per model. */
@@ -225,9 +212,7 @@ public final class WidthSweepJob {
 
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (!resume) {
-      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
-    }
+    checkOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "sweep/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -244,8 +229,7 @@ public final class WidthSweepJob {
       throw new UserInputException("the sweep needs a test set for e_f: --n-test must be positive");
     }
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    RunOutput output = openOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, d);
 
     Map<String, Thresholds> thresholds = new LinkedHashMap<>();
@@ -280,8 +264,8 @@ public final class WidthSweepJob {
     }
     // Widest cells first, so the longest tasks start early.
     cells.sort((a, b) -> Integer.compare(b.width(), a.width()));
-    CellGrid grid = CellGrid.of(jsc, "sweep/cells", output, config.fingerprint().without(AXES).without(AFTER_CELLS))
-        .resume(resume).failAfter(failAfterCells).partitions(config.partitions());
+    CellGrid grid = grid(jsc, "sweep/cells", output, config.fingerprint().without(AXES).without(AFTER_CELLS))
+        .partitions(config.partitions());
     double sigma0 = config.sigma0();
     List<Broadcast<ModelSetup>> bs = new ArrayList<>();
     for (ModelSetup setup : setups) {

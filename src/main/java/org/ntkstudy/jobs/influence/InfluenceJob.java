@@ -33,6 +33,7 @@ import org.ntkstudy.results.PaperFlipRates;
 import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.RetrainLooSummary;
 import org.ntkstudy.results.TransductiveLooSummary;
+import org.ntkstudy.spark.GridJob;
 import org.ntkstudy.spark.Stages;
 import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * attn ({@link TransductiveStage}), the network-retraining LOO ({@link RetrainLooStage}) and the
  * dual-implication table ({@link DualStage}) — and writes the summary and commits the output.
  */
-public final class InfluenceJob {
+public final class InfluenceJob extends GridJob<InfluenceJob> {
   private static final Logger LOG = LoggerFactory.getLogger(InfluenceJob.class);
 
   /** Which kernel K the influence uses. */
@@ -239,34 +240,14 @@ public final class InfluenceJob {
   public record Result(Path out, InfluenceResult result) {}
 
   private final Config config;
-  private boolean resume;
-  private int failAfterCells;
 
   public InfluenceJob(Config config) {
     this.config = config;
   }
 
-  /**
-   * Resume an unfinished run of the same {@code --out}: finished malleability cells are read back;
-   * everything else (networks, clean influences: deterministic) is recomputed (the study's
-   * {@code --resume}).
-   */
-  public InfluenceJob resume(boolean resume) {
-    this.resume = resume;
-    return this;
-  }
-
-  /** Test only: fail the job once this many cells have finished (0: never). Local mode. */
-  public InfluenceJob failAfterCells(int cells) {
-    this.failAfterCells = cells;
-    return this;
-  }
-
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (!resume) {
-      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
-    }
+    checkOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration()); // before the data load
     long t0 = System.nanoTime();
     StudyData data = Stages.run(jsc, "influence/data", "load " + config.data().dataset(),
         () -> DatasetLoader.load(config.data(), jsc.hadoopConfiguration(), spark));
@@ -284,16 +265,15 @@ public final class InfluenceJob {
     int block = config.block() > 0 ? Math.min(config.block(), n) : TaskMemory.defaultBlock(spark, n, data.d());
     Factorisation factorisation = Factorisation.choose(spark, config, n, nt);
     // Opened once the data and options are known to be usable: a refused run leaves nothing behind.
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
-    if (resume) {
+    RunOutput output = openOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (resuming()) {
       output.clear(); // tables and files of the interrupted run are rewritten whole; its cells are kept apart
     }
     Fingerprint fingerprint = config.fingerprint(jsc.hadoopConfiguration());
     InfluenceContext ctx = InfluenceContext.open(spark, config, data, loss, k, block, factorisation, output);
 
     List<CleanRun> cleans = new CleanInfluence(ctx).run(Networks.of(ctx));
-    MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, resume, failAfterCells).run(cleans);
+    MalleabilityTable malleability = new MalleabilityStage(ctx, fingerprint, this).run(cleans);
     MalleabilityTable.Summary effects = malleability.summary(config.bootstrap(), config.data().seed());
     malleability.write(spark, output);
     KillPoints.reach("influence tables");

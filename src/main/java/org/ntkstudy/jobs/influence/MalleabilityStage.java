@@ -13,6 +13,7 @@ import org.ntkstudy.math.Malleability;
 import org.ntkstudy.math.Matrix;
 import org.ntkstudy.math.TwoLayerNetwork;
 import org.ntkstudy.spark.CellGrid;
+import org.ntkstudy.spark.GridJob;
 import org.ntkstudy.spark.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +43,11 @@ public final class MalleabilityStage {
 
   /**
    * @param fingerprint the run's settings (the cells' settings are these without the grid's axes)
-   * @param resume read back the cells an interrupted run of the same output finished
-   * @param failAfterCells test only: fail once this many cells have finished (0: never); local mode
+   * @param job the job the cells belong to: whether it resumes, and its test-only failure hook
    */
-  public MalleabilityStage(InfluenceContext ctx, Fingerprint fingerprint, boolean resume, int failAfterCells) {
+  public MalleabilityStage(InfluenceContext ctx, Fingerprint fingerprint, GridJob<?> job) {
     this.ctx = ctx;
-    Fingerprint cells = fingerprint.without(AXES).without(AFTER_CELLS);
-    this.grid = CellGrid.of(ctx.jsc(), "influence/cells", ctx.output(), cells).resume(resume)
-        .failAfter(failAfterCells);
+    this.grid = job.grid(ctx.jsc(), "influence/cells", ctx.output(), fingerprint.without(AXES).without(AFTER_CELLS));
   }
 
   /**

@@ -27,6 +27,7 @@ import org.ntkstudy.results.ResultJson;
 import org.ntkstudy.results.RobustnessCell;
 import org.ntkstudy.results.RobustnessResult;
 import org.ntkstudy.spark.CellGrid;
+import org.ntkstudy.spark.GridJob;
 import org.ntkstudy.spark.Stages;
 import org.ntkstudy.spark.TaskMemory;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * radius. Finished tasks are kept with the settings' fingerprint: {@code --resume} computes only
  * the others.
  */
-public final class RobustnessJob {
+public final class RobustnessJob extends GridJob<RobustnessJob> {
   private static final Logger LOG = LoggerFactory.getLogger(RobustnessJob.class);
 
   /** The grid's name (its job group, and its kill point {@code "robustness/cells cell"}). */
@@ -147,23 +148,14 @@ public final class RobustnessJob {
   public record Unit(int group, int seed, String key) implements CellGrid.Cell {}
 
   private final Config config;
-  private boolean resume;
 
   public RobustnessJob(Config config) {
     this.config = config;
   }
 
-  /** Continue an unfinished run of the same {@code --out}, keeping its finished task units. */
-  public RobustnessJob resume(boolean resume) {
-    this.resume = resume;
-    return this;
-  }
-
   public Result run(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (!resume) {
-      RunOutput.check(config.out(), config.overwrite(), jsc.hadoopConfiguration());
-    }
+    checkOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     long t0 = System.nanoTime();
     List<RobustnessVerdicts.Group> groups = new ArrayList<>();
     for (DatasetSpec ds : config.datasets()) {
@@ -171,15 +163,14 @@ public final class RobustnessJob {
         groups.add(group(spark, jsc, ds.withInputNorm(norm)));
       }
     }
-    RunOutput output = resume ? RunOutput.resume(config.out(), jsc.hadoopConfiguration())
-        : RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
-    if (resume) {
+    RunOutput output = openOutput(config.out(), config.overwrite(), jsc.hadoopConfiguration());
+    if (resuming()) {
       output.clear();
     }
     Fingerprint fingerprint = config.fingerprint();
     // Seeds are the grid's axis (the units' keys name them); the bootstrap comes after the tasks.
-    CellGrid grid = CellGrid.of(jsc, GRID, output, fingerprint.without(List.of("seeds", "bootstrap")))
-        .resume(resume).partitions(config.partitions());
+    CellGrid grid = grid(jsc, GRID, output, fingerprint.without(List.of("seeds", "bootstrap")))
+        .partitions(config.partitions());
     int seeds = config.influence().seeds();
     long base = config.influence().data().seed();
     List<Unit> units = new ArrayList<>();
