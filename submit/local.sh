@@ -116,6 +116,7 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 exec env "${blas_env[@]}" "$java" "${opens[@]}" -Xmx"$driver_mem" \
   -Dntk.blas="$blas_mode" \
   -Dntk.conf.dir="$root/conf" \
+  -Dntk.launcher="$0" \
   -Dspark.master="${NTK_MASTER:-local[*]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   "${props[@]}" \

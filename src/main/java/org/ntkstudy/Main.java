@@ -1,6 +1,11 @@
 package org.ntkstudy;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.ntkstudy.cli.SpectrumCommand;
+import org.ntkstudy.io.KillPoints;
+import org.ntkstudy.io.OpenOutputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,19 +24,64 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit code: 0 ok, 2 bad input, 1 a bug. */
+  /**
+   * Runs the command line and returns the exit code: 0 ok, 2 bad input or a full disk, 1 a bug.
+   * A run that fails leaves no unfinished output behind, but for one a {@code --resume} continues,
+   * and says which (see {@link OpenOutputs}).
+   */
   public static int run(String... args) {
+    OpenOutputs.begin(resumeCommand(args));
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          String message = userMessage(e);
+          if (killed(e)) {
+            OpenOutputs.forget(); // a test's kill point stands for the process dying: nothing is cleaned
+            throw e;
+          }
+          boolean full = OpenOutputs.diskFull(e);
+          String after = OpenOutputs.abandon(full);
+          if (ShutdownHookManager.get().isShutdownInProgress()) {
+            return 1; // SIGINT or SIGTERM: the shutdown hook has told the user
+          }
+          String message = full ? "no space left on the device of the output" : userMessage(e);
           if (message != null) {
-            cmd.getErr().println("error: " + message);
+            cmd.getErr().println("error: " + message + (after.isEmpty() ? "" : "; " + after));
             return 2;
+          }
+          if (!after.isEmpty()) {
+            cmd.getErr().println("error: an unexpected failure (below); " + after);
           }
           throw e;
         });
     return cl.execute(args);
+  }
+
+  private static boolean killed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KillPoints.Killed || (t.getMessage() != null && t.getMessage().contains("test-only kill at"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The command that continues this run: its arguments with {@code --resume} and without
+   * {@code --overwrite}, after the launcher the user ran ({@code -Dntk.launcher}, which
+   * submit/local.sh sets) or, under spark-submit, described.
+   */
+  static String resumeCommand(String... args) {
+    List<String> words = new ArrayList<>();
+    for (String a : args) {
+      if (!a.equals("--overwrite")) {
+        words.add(a.isEmpty() || a.matches(".*[\\s'\"$`\\\\*?;&|<>(){}].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+      }
+    }
+    if (!words.contains("--resume")) {
+      words.add("--resume");
+    }
+    String launcher = System.getProperty("ntk.launcher");
+    return (launcher == null ? "the same spark-submit with the arguments " : launcher + " ") + String.join(" ", words);
   }
 
   /**

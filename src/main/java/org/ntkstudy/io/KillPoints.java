@@ -41,6 +41,7 @@ public final class KillPoints {
   public static void reach(String point) {
     String armed = ARMED.get();
     if (armed != null && armed.equals(point) && ARMED.compareAndSet(armed, null)) {
+      OpenOutputs.forget(); // a dead process cleans nothing up
       throw new Killed(point);
     }
   }

@@ -37,6 +37,11 @@ public final class RunOutput {
   private final boolean overwrite;
   private Fingerprint fingerprint;
   private boolean committed;
+  private boolean resumable;
+  /** Set when the run was abandoned and this folder removed: nothing more may be written to it. */
+  private volatile boolean discarded;
+  /** The bytes {@link #requireSpace} was told the run writes, or -1. */
+  private long estimate = -1;
 
   private RunOutput(FileSystem fs, Path target, Path tmp, boolean overwrite) {
     this.fs = fs;
@@ -59,18 +64,26 @@ public final class RunOutput {
       // No .crc sidecar files beside the outputs on a local disk (the manifest lists sizes).
       fs.setWriteChecksum(false);
       Path parent = target.getParent();
+      // A fresh run starts afresh: unfinished folders of runs that died, and their cells, go.
+      removeAbandoned(fs, target);
+      fs.delete(cellStore(target), true);
       String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
       Path tmp = new Path(parent, "." + target.getName() + ".inprogress-" + id);
+      Owner.claim(fs, tmp);
       if (!fs.mkdirs(tmp)) {
-        throw new UserInputException("cannot create " + tmp + " beside --out " + out);
+        Owner.release(fs, tmp);
+        throw new UserInputException("cannot create " + show(tmp) + " beside --out " + out);
       }
-      // A fresh run computes every cell: finished cells of an earlier, abandoned run go.
-      fs.delete(cellStore(target), true);
       LOG.info("writing to {} (renamed to {} when complete)", tmp, target);
-      return new RunOutput(fs, target, tmp, overwrite);
+      return registered(new RunOutput(fs, target, tmp, overwrite));
     } catch (IOException e) {
       throw new UserInputException("cannot prepare --out " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  private static RunOutput registered(RunOutput o) {
+    OpenOutputs.opened(o);
+    return o;
   }
 
   /**
@@ -86,6 +99,10 @@ public final class RunOutput {
     try {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
+      target = fs.makeQualified(target);
+      restoreReplaced(fs, target);
+      refuseIfWritten(fs, target, out);
+      DiskSpace.require(fs, target, 0, "--out " + out);
       if (fs.exists(target)) {
         if (!fs.getFileStatus(target).isDirectory()) {
           throw new UserInputException("--out " + out + " is an existing file, not a folder");
@@ -114,17 +131,21 @@ public final class RunOutput {
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
       fs.setWriteChecksum(false);
+      restoreReplaced(fs, target);
       if (fs.exists(target)) {
         throw new UserInputException("--out " + out + " is already complete: nothing to resume (pass --overwrite"
             + " without --resume to recompute it)");
       }
+      refuseIfWritten(fs, target, out);
+      DiskSpace.require(fs, target, 0, "--out " + out);
       Path newest = unfinished(fs, target);
       if (newest == null) {
         LOG.info("nothing to resume for {}: starting afresh", target);
         return open(out, false, conf);
       }
       LOG.info("resuming {} from {}", target, newest);
-      return new RunOutput(fs, target, newest, false);
+      Owner.claim(fs, newest);
+      return registered(new RunOutput(fs, target, newest, false));
     } catch (IOException e) {
       throw new UserInputException("cannot resume --out " + out + ": " + e.getMessage(), e);
     }
@@ -150,9 +171,77 @@ public final class RunOutput {
     for (FileStatus f : all) {
       if (f != newest) {
         fs.delete(f.getPath(), true);
+        Owner.release(fs, f.getPath());
       }
     }
     return newest == null ? null : newest.getPath();
+  }
+
+  /** The {@code .NAME.inprogress-*} folders beside {@code target} (none when its parent is missing). */
+  private static List<Path> inProgress(FileSystem fs, Path target) throws IOException {
+    List<Path> out = new ArrayList<>();
+    Path parent = target.getParent();
+    if (parent != null && fs.exists(parent)) {
+      String prefix = "." + target.getName() + ".inprogress-";
+      for (FileStatus f : fs.listStatus(parent)) {
+        String name = f.getPath().getName();
+        if (name.startsWith(prefix) && (f.isDirectory() || name.endsWith(Owner.SUFFIX))) {
+          out.add(f.getPath());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Refuses when another live run is writing {@code target} (two runs on one --out). */
+  private static void refuseIfWritten(FileSystem fs, Path target, String out) throws IOException {
+    for (Path p : inProgress(fs, target)) {
+      String writer = p.getName().endsWith(Owner.SUFFIX) ? null : Owner.liveWriter(fs, p);
+      if (writer != null) {
+        throw new UserInputException("--out " + out + " is being written by another run (" + writer + ", into "
+            + show(p) + "): wait for it to finish, or choose another --out");
+      }
+    }
+  }
+
+  /** Removes the unfinished folders (and owner files) that runs which died left beside {@code target}. */
+  private static void removeAbandoned(FileSystem fs, Path target) throws IOException {
+    for (Path p : inProgress(fs, target)) {
+      boolean owner = p.getName().endsWith(Owner.SUFFIX);
+      if (owner && fs.exists(new Path(p.getParent(), p.getName().substring(0, p.getName().length() - Owner.SUFFIX.length())))) {
+        continue; // goes with its folder
+      }
+      if (!owner) {
+        LOG.warn("removing {}, the unfinished output of an earlier run that did not finish (--resume would have"
+            + " continued it)", show(p));
+        Owner.release(fs, p);
+      }
+      fs.delete(p, true);
+    }
+  }
+
+  /**
+   * Puts back a finished output that an {@code --overwrite} run moved aside
+   * ({@code .NAME.replaced-*}) and was killed before its own folder took its place; when the new
+   * one did take it, the old copy is only deleted.
+   */
+  private static void restoreReplaced(FileSystem fs, Path target) throws IOException {
+    Path parent = target.getParent();
+    if (parent == null || !fs.exists(parent)) {
+      return;
+    }
+    String prefix = "." + target.getName() + ".replaced-";
+    for (FileStatus f : fs.listStatus(parent)) {
+      if (!f.getPath().getName().startsWith(prefix)) {
+        continue;
+      }
+      if (!fs.exists(target) && fs.rename(f.getPath(), target)) {
+        LOG.warn("restored {}: an --overwrite run was stopped while replacing it, and its previous results are"
+            + " back", show(target));
+      } else {
+        fs.delete(f.getPath(), true);
+      }
+    }
   }
 
   /** Deletes every unfinished temporary folder of {@code out} (a part that cannot resume restarts clean). */
@@ -163,6 +252,7 @@ public final class RunOutput {
       Path newest = unfinished(fs, fs.makeQualified(target));
       if (newest != null) {
         fs.delete(newest, true);
+        Owner.release(fs, newest);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean the unfinished output of " + out, e);
@@ -290,29 +380,67 @@ public final class RunOutput {
 
   /**
    * Refuses, before any work, to start writing {@code bytes} that the output's file system has
-   * no room for (with 10% and 1 GiB to spare). Object stores report unlimited space and pass.
+   * no room for (with 10% and 1 MiB to spare, for the summaries and the manifest). Object stores
+   * report unlimited space and pass.
    *
    * @param what what would be written, for the message
    */
   public void requireSpace(long bytes, String what) {
-    long remaining;
+    estimate = bytes;
+    DiskSpace.require(fs, tmp, bytes, what);
+  }
+
+  /** What a full disk did to this output: "3.1 MB written, about 40.0 MB needed, 0 KB free". */
+  String describeSpace() {
+    long written = 0;
     try {
-      remaining = fs.getStatus(tmp).getRemaining();
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.warn("cannot tell the free space of {}: {}", target, e.getMessage());
-      return;
-    }
-    long needed = bytes + bytes / 10 + (1L << 30);
-    if (remaining > 0 && remaining < needed) {
-      try {
-        fs.delete(tmp, true);
-      } catch (IOException e) {
-        LOG.warn("cannot remove {}", tmp);
+      if (fs.exists(tmp)) {
+        written = fs.getContentSummary(tmp).getLength();
       }
-      throw new UserInputException(String.format(
-          "%s needs about %.1f GiB but %s has %.1f GiB free: free some space or choose another --out",
-          what, bytes / 1073741824.0, target.getParent(), remaining / 1073741824.0));
+    } catch (IOException e) {
+      written = -1;
     }
+    long free = DiskSpace.free(fs, tmp);
+    return (written >= 0 ? DiskSpace.show(written) + " written, " : "")
+        + (estimate >= 0 ? "about " + DiskSpace.show(DiskSpace.needed(estimate)) + " needed, " : "")
+        + (free >= 0 ? DiskSpace.show(free) + " free" : "free space unknown");
+  }
+
+  /** Marks this output as one a later {@code --resume} continues: a failed run keeps it. */
+  public RunOutput resumable() {
+    this.resumable = true;
+    return this;
+  }
+
+  boolean isResumable() {
+    return resumable;
+  }
+
+  /** The run ends unfinished and this folder is kept for {@code --resume}: nobody writes it now. */
+  void release() {
+    Owner.stop(this);
+    Owner.release(fs, tmp);
+  }
+
+  /** The run ends unfinished and this folder cannot be resumed: it is removed. */
+  void discard() {
+    discarded = true;
+    Owner.stop(this);
+    try {
+      fs.delete(tmp, true);
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", tmp, e.getMessage());
+    }
+    Owner.release(fs, tmp);
+  }
+
+  void touchOwner() {
+    Owner.touch(fs, tmp);
+  }
+
+  /** A location as a person reads it: local paths without "file:". */
+  static String show(Path p) {
+    return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
   }
 
   private static final java.util.regex.Pattern IN_PROGRESS =
@@ -344,6 +472,9 @@ public final class RunOutput {
 
   /** Creates (overwriting) file {@code relative} in the temporary folder. */
   public OutputStream create(String relative) throws IOException {
+    if (discarded) {
+      throw new IOException("the run was stopped and " + show(tmp) + " removed");
+    }
     FSDataOutputStream s = fs.create(new Path(tmp, relative), true);
     return s;
   }
@@ -385,6 +516,9 @@ public final class RunOutput {
   public Path commit() {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);
+    }
+    if (discarded) {
+      throw new IllegalStateException("the run was stopped and " + tmp + " removed");
     }
     try {
       List<Map<String, Object>> files = new ArrayList<>();
@@ -429,6 +563,9 @@ public final class RunOutput {
         fs.delete(aside, true);
       }
       committed = true;
+      Owner.stop(this);
+      OpenOutputs.closed(this);
+      Owner.release(fs, tmp);
       // The finished cells are bookkeeping for a resumed run: they go once the output is complete.
       KillPoints.reach("after-rename " + target.getName());
       fs.delete(cellStore(target), true);

@@ -84,6 +84,7 @@ public final class StudyJob {
     var conf = spark.sparkContext().hadoopConfiguration();
     RunOutput output = config.resume() ? RunOutput.resume(config.out(), conf)
         : RunOutput.open(config.out(), config.overwrite(), conf);
+    output.resumable();
     String root = output.rootUri();
     long t0 = System.nanoTime();
     Map<String, PartStatus> parts = new LinkedHashMap<>();

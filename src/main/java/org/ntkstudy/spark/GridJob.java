@@ -48,7 +48,7 @@ public abstract class GridJob<J extends GridJob<J>> {
 
   /** The output folder: the unfinished one of an earlier run when resuming, else a new one. */
   protected RunOutput openOutput(String out, boolean overwrite, Configuration conf) {
-    return resume ? RunOutput.resume(out, conf) : RunOutput.open(out, overwrite, conf);
+    return (resume ? RunOutput.resume(out, conf) : RunOutput.open(out, overwrite, conf)).resumable();
   }
 
   /** The job's grid (or one of its stages'), resuming and failing as this job was told to. */
