@@ -1,5 +1,6 @@
 package org.ntkstudy;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.util.ShutdownHookManager;
@@ -32,28 +33,48 @@ public final class Main {
   public static int run(String... args) {
     OpenOutputs.begin(resumeCommand(args));
     CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          if (killed(e)) {
-            OpenOutputs.forget(); // a test's kill point stands for the process dying: nothing is cleaned
-            throw e;
-          }
-          boolean full = OpenOutputs.diskFull(e);
-          String after = OpenOutputs.abandon(full);
-          if (ShutdownHookManager.get().isShutdownInProgress()) {
-            return 1; // SIGINT or SIGTERM: the shutdown hook has told the user
-          }
-          String message = full ? "no space left on the device of the output" : userMessage(e);
-          if (message != null) {
-            cmd.getErr().println("error: " + message + (after.isEmpty() ? "" : "; " + after));
-            return 2;
-          }
-          if (!after.isEmpty()) {
-            cmd.getErr().println("error: an unexpected failure (below); " + after);
-          }
-          throw e;
-        });
-    return cl.execute(args);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli hands only exceptions to the handler; Hadoop reports a full local disk as FSError.
+      try {
+        return failed(e, cl.getErr());
+      } catch (Exception unexpected) {
+        throw new IllegalStateException(unexpected);
+      }
+    }
+  }
+
+  /** What a failed run tells the user, and its exit code; rethrows a bug (a stack trace, exit 1). */
+  private static int failed(Throwable e, PrintWriter err) throws Exception {
+    if (killed(e)) {
+      OpenOutputs.forget(); // a test's kill point stands for the process dying: nothing is cleaned
+      throw rethrown(e);
+    }
+    boolean full = OpenOutputs.diskFull(e);
+    String after = OpenOutputs.abandon(full);
+    if (ShutdownHookManager.get().isShutdownInProgress()) {
+      return 1; // SIGINT or SIGTERM: the shutdown hook has told the user
+    }
+    String message = full ? "no space left on the device of the output" : userMessage(e);
+    if (message != null) {
+      err.println("error: " + message + (after.isEmpty() ? "" : "; " + after));
+      err.flush();
+      return 2;
+    }
+    if (!after.isEmpty()) {
+      err.println("error: an unexpected failure (below); " + after);
+      err.flush();
+    }
+    throw rethrown(e);
+  }
+
+  private static Exception rethrown(Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return (Exception) e;
   }
 
   private static boolean killed(Throwable e) {

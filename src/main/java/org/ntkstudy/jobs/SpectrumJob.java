@@ -161,6 +161,8 @@ public final class SpectrumJob {
     RunOutput output = RunOutput.open(config.out(), config.overwrite(), jsc.hadoopConfiguration());
     BlockedRows rows = BlockedRows.broadcast(jsc, x, block);
     BlockGrid grid = rows.grid();
+    output.requireSpace(grid.upperTriangleBytes() + (config.npy() ? grid.denseBytes() : 0),
+        "G's blocks (" + n + " x " + n + " upper triangle)" + (config.npy() ? " and gram.npy" : ""));
 
     long t = System.nanoTime();
     Matrix c = Stages.run(jsc, "spectrum/covariance",
