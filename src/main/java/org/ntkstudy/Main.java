@@ -34,6 +34,14 @@ public final class Main {
     OpenOutputs.begin(resumeCommand(args));
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr()));
+    // A mistyped option is one line, pointing at the help, not the whole usage text.
+    cl.setParameterExceptionHandler((e, a) -> {
+      CommandLine cmd = e.getCommandLine();
+      String help = cmd.getCommandName().equals("ntk") ? "--help" : cmd.getCommandName() + " --help";
+      cmd.getErr().println("error: " + e.getMessage() + " (see " + help + ")");
+      cmd.getErr().flush();
+      return 2;
+    });
     try {
       return cl.execute(args);
     } catch (Error e) {
@@ -52,11 +60,14 @@ public final class Main {
       OpenOutputs.forget(); // a test's kill point stands for the process dying: nothing is cleaned
       throw rethrown(e);
     }
+    if (ShutdownHookManager.get().isShutdownInProgress()) {
+      // SIGINT or SIGTERM stopped Spark under the job: whichever of this and the shutdown hook
+      // comes first cleans up and tells the user.
+      OpenOutputs.interrupted();
+      return 1;
+    }
     boolean full = OpenOutputs.diskFull(e);
     String after = OpenOutputs.abandon(full);
-    if (ShutdownHookManager.get().isShutdownInProgress()) {
-      return 1; // SIGINT or SIGTERM: the shutdown hook has told the user
-    }
     String message = full ? "no space left on the device of the output" : userMessage(e);
     if (message != null) {
       err.println("error: " + message + (after.isEmpty() ? "" : "; " + after));

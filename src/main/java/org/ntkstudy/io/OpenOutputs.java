@@ -2,8 +2,6 @@ package org.ntkstudy.io;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The output folders this process is writing, and what becomes of them when the run ends without
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * Spark's own, which stop the context, and before Hadoop closes the file systems) on a signal.
  */
 public final class OpenOutputs {
-  private static final Logger LOG = LoggerFactory.getLogger(OpenOutputs.class);
   /** After Spark's hooks (FileSystem.SHUTDOWN_HOOK_PRIORITY + 30), before the file systems close (+0). */
   private static final int HOOK_PRIORITY = 20;
 
@@ -112,6 +109,11 @@ public final class OpenOutputs {
 
   /** SIGINT, SIGTERM (or System.exit with outputs still open): the same clean-up as a failure. */
   private static void onShutdown() {
+    interrupted();
+  }
+
+  /** The run was interrupted: its outputs are abandoned (once) and the user told what became of them. */
+  public static void interrupted() {
     String told;
     synchronized (OpenOutputs.class) {
       if (OPEN.isEmpty()) {
@@ -119,9 +121,7 @@ public final class OpenOutputs {
       }
       told = abandon(false);
     }
-    String line = "interrupted: " + told;
-    LOG.warn(line);
-    System.err.println(line);
+    System.err.println("interrupted: " + told);
     System.err.flush();
   }
 }
