@@ -85,7 +85,9 @@ final class HadoopIo {
     try {
       status = fileSystem(path, conf).getFileStatus(path);
     } catch (FileNotFoundException e) {
-      throw new DataFormatException(show(path) + ": no such file");
+      throw new DataFormatException(show(path) + (denied(e) ? ": permission denied (cannot read it)" : ": no such file"));
+    } catch (org.apache.hadoop.security.AccessControlException e) {
+      throw new DataFormatException(show(path) + ": permission denied (cannot read it)");
     } catch (IOException e) {
       throw new UncheckedIOException(show(path) + ": cannot stat it: " + e, e);
     }
@@ -93,6 +95,10 @@ final class HadoopIo {
       throw new DataFormatException(show(path) + ": is a directory, expected a file");
     }
     return status;
+  }
+
+  private static boolean denied(IOException e) {
+    return e.getMessage() != null && e.getMessage().contains("Permission denied");
   }
 
   /** True when the path is compressed, by name here; {@link #open} also sniffs the magic. */
@@ -110,7 +116,10 @@ final class HadoopIo {
     try {
       raw = fileSystem(path, conf).open(path);
     } catch (FileNotFoundException e) {
-      throw new DataFormatException(show(path) + ": no such file");
+      // A local file that exists but cannot be read is reported by Java as "not found (Permission denied)".
+      throw new DataFormatException(show(path) + (denied(e) ? ": permission denied (cannot read it)" : ": no such file"));
+    } catch (org.apache.hadoop.security.AccessControlException e) {
+      throw new DataFormatException(show(path) + ": permission denied (cannot read it)");
     } catch (IOException e) {
       throw new UncheckedIOException(show(path) + ": cannot open: " + e, e);
     }

@@ -164,6 +164,10 @@ public final class MnistJsonReader {
           if (!Double.isFinite(v)) {
             throw new DataFormatException(badValue(file, n, "is " + v));
           }
+          if (v < 0 || v > 1) {
+            throw new DataFormatException(badValue(file, n, "is " + v + ", outside [0, 1] (the npm digits hold"
+                + " intensities in [0, 1])"));
+          }
           break;
         case VALUE_NULL:
           throw new DataFormatException(badValue(file, n, "is null"));

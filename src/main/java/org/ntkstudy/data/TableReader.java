@@ -100,11 +100,14 @@ public final class TableReader {
       throw new DataFormatException(shown + ": no such file or directory");
     }
     String fmt = format(location, format);
+    // A CSV file is checked line by line first: Spark's reader would drop extra values silently.
+    CsvCheck.Lines lines = CSV.equals(fmt) ? CsvCheck.check(path, conf) : null;
     Dataset<Row> df;
     try {
       df =
           CSV.equals(fmt)
-              ? spark.read().option("header", "true").option("inferSchema", "true").csv(path.toString())
+              ? spark.read().option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST")
+                  .csv(path.toString())
               : spark.read().parquet(path.toString());
     } catch (Exception e) {
       // Schema discovery reads the files: an AnalysisException or a Spark error blaming their
@@ -127,7 +130,8 @@ public final class TableReader {
     Layout layout = plan(ordered.schema(), labelColumn, shown);
     try {
       // Streams one partition at a time to the driver instead of collecting every Row object.
-      return convert(ordered.toLocalIterator(), layout, pixelScale, shown, path.getName());
+      return convert(ordered.toLocalIterator(), layout, pixelScale, shown, path.getName(),
+          lines == null ? null : lines::where);
     } catch (RuntimeException e) {
       String why = unreadableFile(e);
       if (why == null) {
@@ -300,6 +304,15 @@ public final class TableReader {
    */
   static DoubleImageSet convert(
       Iterator<Row> rows, Layout layout, double pixelScale, String source, String name) {
+    return convert(rows, layout, pixelScale, source, name, null);
+  }
+
+  /**
+   * As above; {@code where} names row r (in file order) for an error, e.g. a CSV file's line, or
+   * null for "SOURCE row r".
+   */
+  static DoubleImageSet convert(Iterator<Row> rows, Layout layout, double pixelScale, String source, String name,
+      java.util.function.IntFunction<String> rowName) {
     int dim = layout.dim;
     double[] values = new double[1 << 16];
     double[] labels = new double[1 << 10];
@@ -413,7 +426,7 @@ public final class TableReader {
     double[] out = order == null ? values : new double[n * dim];
     for (int r = 0; r < n; r++) {
       int a = order == null ? r : order[r]; // the row's arrival index
-      String where = source + " row " + r;
+      String where = rowName == null ? source + " row " + r : rowName.apply(r);
       String problem = rowProblem.get(a);
       if (problem != null) {
         throw new DataFormatException(where + ": " + problem);
