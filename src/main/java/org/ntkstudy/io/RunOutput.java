@@ -552,6 +552,7 @@ public final class RunOutput {
         if (!fs.rename(target, aside)) {
           throw new IOException("cannot move the previous " + target + " aside");
         }
+        KillPoints.reach("between-renames " + target.getName());
       }
       if (!fs.rename(tmp, target)) {
         if (aside != null) {
