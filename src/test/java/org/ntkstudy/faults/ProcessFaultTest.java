@@ -70,7 +70,7 @@ class ProcessFaultTest {
     waitFor("cells of the run to stop", () -> cells(dir, ".train.cells") >= 1, second);
     second.process().destroy(); // SIGTERM
     assertEquals(143, second.waitFor());
-    String last = second.lastLine();
+    String last = second.interrupted();
     assertTrue(last.startsWith("interrupted: its finished pieces are kept in " + dir.resolve(".train.inprogress-")), last);
     assertTrue(last.endsWith("to continue, run submit/local.sh " + String.join(" ", train(out)) + " --resume"), last);
     assertFalse(Files.exists(out));
@@ -102,7 +102,7 @@ class ProcessFaultTest {
       Assumptions.abort("the spectrum finished before the signal (too fast a machine)");
     }
     assertEquals(143, code);
-    assertEquals("interrupted: the unfinished output " + out + " was removed", c.lastLine());
+    assertEquals("interrupted: the unfinished output " + out + " was removed", c.interrupted());
     assertEquals(0, count(dir, n -> n.startsWith(".spec") || n.equals("spec")), "nothing left behind");
   }
 
@@ -125,8 +125,8 @@ class ProcessFaultTest {
     waitFor("the sweep's cells", () -> cells(dir, ".sweep.cells") >= 2, a);
     a.process().destroy();
     assertEquals(143, a.waitFor());
-    assertTrue(a.lastLine().contains("to continue, run submit/local.sh " + String.join(" ", study) + " --resume"),
-        a.lastLine());
+    assertTrue(a.interrupted().contains("to continue, run submit/local.sh " + String.join(" ", study) + " --resume"),
+        a.interrupted());
 
     Child b = Child.start(dir.resolve("study-b"), concat(study, "--resume"));
     waitFor("the training grid's cells", () -> cells(dir, ".train.cells") >= 2, b);
@@ -266,9 +266,11 @@ class ProcessFaultTest {
       }
     }
 
-    String lastLine() {
-      List<String> lines = err().strip().lines().toList();
-      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    /** The one line the run printed when it was interrupted (Spark's executors may log after it). */
+    String interrupted() {
+      List<String> lines = err().lines().filter(l -> l.startsWith("interrupted:")).toList();
+      assertEquals(1, lines.size(), "one 'interrupted:' line: " + err());
+      return lines.get(0);
     }
   }
 }
