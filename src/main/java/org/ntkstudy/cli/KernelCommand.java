@@ -47,6 +47,8 @@ public final class KernelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The analytic H-inf has no width, but a width of 0 given by hand is a mistake either way.
+    org.ntkstudy.UserInputException.requirePositive("--width", width);
     KernelJob.Config config = new KernelJob.Config(dataset.spec(), output.out, output.overwrite, output.npy,
         Cli.parseEnum(Model.class, "--model", model), Cli.parseEnum(KernelJob.Kind.class, "--kind", kind),
         width, sigma0, initWeights, block, partitions, output.maxDriverBytes(), topK, lanczos);

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The output folders this process is writing, and what becomes of them when the run ends without
  * finishing — an exception, a full disk, SIGINT or SIGTERM: a folder that cannot be resumed is
- * removed, one that can (a study's, a grid job's) is kept, and the user is told the command that
- * continues it. {@link RunOutput} registers itself when opened and leaves when committed; the
+ * removed, one that can (a study's, a grid job's) and holds finished work is kept, and the user is
+ * told the command that continues it. {@link RunOutput} registers itself when opened and leaves when committed; the
  * command line ({@code Main}) calls {@link #abandon} on a failure, and a shutdown hook (run after
  * Spark's own, which stop the context, and before Hadoop closes the file systems) on a signal.
  */
@@ -74,7 +74,7 @@ public final class OpenOutputs {
     RunOutput kept = null;
     for (int i = OPEN.size() - 1; i >= 0; i--) {
       RunOutput o = OPEN.get(i);
-      if (o.isResumable()) {
+      if (o.isResumable() && o.holdsWork()) {
         o.release();
         kept = o; // the outermost resumable one is what --resume continues
       } else {

@@ -416,6 +416,20 @@ public final class RunOutput {
     return resumable;
   }
 
+  /**
+   * Whether a {@code --resume} would find anything to keep: a file in the temporary folder (a
+   * finished part, a table) or a finished cell. A run that failed before either (its data refused,
+   * say) leaves nothing worth continuing.
+   */
+  boolean holdsWork() {
+    try {
+      return (fs.exists(tmp) && !listFiles(tmp).isEmpty())
+          || (fs.exists(cellStore(target)) && fs.listFiles(cellStore(target), true).hasNext());
+    } catch (IOException e) {
+      return true; // when in doubt, keep
+    }
+  }
+
   /** The run ends unfinished and this folder is kept for {@code --resume}: nobody writes it now. */
   void release() {
     Owner.stop(this);

@@ -79,7 +79,7 @@ public final class KernelJob {
       if (topK < 0) {
         throw new UserInputException("--top-k must be >= 0, got " + topK);
       }
-      if (initWeights == null && width <= 0) {
+      if (kind == Kind.EMPIRICAL && initWeights == null && width <= 0) {
         throw new UserInputException("--width must be positive, got " + width);
       }
       if (!(sigma0 > 0) || Double.isInfinite(sigma0)) {

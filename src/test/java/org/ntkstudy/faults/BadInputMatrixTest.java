@@ -270,6 +270,10 @@ class BadInputMatrixTest {
     c.add(new Case("option: no --out", "--out", "spectrum", "--n", "10"));
     c.add(new Case("option: study --set of an unknown key", "no.such.key", "study", "--config", "tiny", "--set",
         "no.such.key=1", "--out", "$OUT"));
+    c.add(new Case("study: data that is not there", "nowhere", "study", "--config", "tiny", "--set",
+        "data=" + dir.resolve("nowhere"), "--out", "$OUT"));
+    c.add(new Case("study: a bad IDX file in its first part", "train-images-idx3-ubyte", "study", "--config", "tiny",
+        "--set", "dataset=mnist", "--set", "data=" + dir.resolve("magic"), "--out", "$OUT"));
     c.add(new Case("option: study --resume with --overwrite", "--overwrite", "study", "--config", "tiny",
         "--resume", "--overwrite", "--out", "$OUT"));
     return c;
