@@ -93,8 +93,8 @@ mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
 driver_mem="${NTK_DRIVER_MEMORY:-$(( mem_kb * 6 / 10 / 1024 ))m}"
 
 # Spark's own launcher passes these on Java 17 (JavaModuleOptions).
-# jdk.incubator.foreign + native access: OpenBLAS's thread switch for the driver's LAPACK calls.
-opens=(--add-modules=jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
+# Native access: netlib's JNI and JNA (OpenBLAS's thread switch), quiet on Java 24+.
+opens=(--enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
