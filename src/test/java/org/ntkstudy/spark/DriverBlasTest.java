@@ -50,5 +50,8 @@ class DriverBlasTest {
     assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), inside), inside);
     assertEquals(Runtime.getRuntime().availableProcessors(), inside);
     assertEquals(1, t.get(), "restored");
+    // One OpenBLAS in the process: the binding opened netlib's library, not a second copy.
+    assertEquals(1, java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+        .filter(l -> l.contains("libopenblas")).map(l -> l.substring(l.indexOf('/'))).distinct().count());
   }
 }
