@@ -26,6 +26,16 @@ apt_install() {
   return 1
 }
 
+# Java 17 or later, asked of the JVM itself (the jar's launcher says the same on a cluster).
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v "$java" >/dev/null || { say "no $java: set JAVA_HOME to a JDK 17, 21 or 25"; exit 2; }
+java_feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' || true)"
+java_feature="${java_feature#1.}"
+if [ "${java_feature:-0}" -lt 17 ]; then
+  echo "ntk-attention needs Java 17 or later, this JVM is ${java_feature:-unknown} ($(command -v "$java")): set JAVA_HOME to a JDK 17, 21 or 25 (Debian 12: apt-get install openjdk-17-jdk-headless)" >&2
+  exit 2
+fi
+
 # BLAS/LAPACK: the jar bundles OpenBLAS 0.3.31 (math/NativeBlas), which chooses its CPU kernel
 # itself. A machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin is meant for older system builds
 # and halves this one's DGEMM on AVX-512 processors, so it is cleared for this JVM alone.
@@ -88,7 +98,6 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/src/main" "$roo
   (cd "$root" && mvn -q -B -DskipTests package) >&2
 fi
 
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
 driver_mem="${NTK_DRIVER_MEMORY:-$(( mem_kb * 6 / 10 / 1024 ))m}"
 
@@ -103,6 +112,13 @@ opens=(--enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false)
+classpath="$jar:$(cat "$cp_file")"
+# Java 24+ has no sun.security.action: the JVM would warn about opening it.
+if "$java" --add-opens=java.base/sun.security.action=ALL-UNNAMED -version 2>&1 | grep -q 'sun.security.action not in'; then
+  kept=()
+  for o in "${opens[@]}"; do [ "$o" = --add-opens=java.base/sun.security.action=ALL-UNNAMED ] || kept+=("$o"); done
+  opens=("${kept[@]}")
+fi
 
 # conf/spark-defaults.conf as -D properties (spark-submit reads it itself on a cluster).
 props=()
@@ -119,4 +135,4 @@ exec env "${blas_env[@]}" "$java" "${opens[@]}" -Xmx"$driver_mem" \
   -Dspark.master="${NTK_MASTER:-local[*]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   "${props[@]}" \
-  -cp "$jar:$(cat "$cp_file")" org.ntkstudy.Main "$@"
+  -cp "$classpath" org.ntkstudy.launch.Launcher "$@"
