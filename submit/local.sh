@@ -119,6 +119,17 @@ if "$java" --add-opens=java.base/sun.security.action=ALL-UNNAMED -version 2>&1 |
   for o in "${opens[@]}"; do [ "$o" = --add-opens=java.base/sun.security.action=ALL-UNNAMED ] || kept+=("$o"); done
   opens=("${kept[@]}")
 fi
+# Java 23+: Hadoop 3.3's UserGroupInformation calls Subject.getSubject, which these refuse; the
+# build puts the first Hadoop client that does not (3.5.0) in target/hadoop-java23. Netty's
+# sun.misc.Unsafe use is allowed without a warning.
+if [ "$java_feature" -ge 23 ]; then
+  for h in api runtime; do
+    new_jar="$(ls "$root"/target/hadoop-java23/hadoop-client-$h-*.jar 2>/dev/null | head -1)"
+    [ -n "$new_jar" ] || { say "target/hadoop-java23 is missing: run mvn -B -DskipTests package"; exit 2; }
+    classpath="$(sed "s#[^:]*/hadoop-client-$h-[0-9][^:]*\.jar#$new_jar#" <<<"$classpath")"
+  done
+  opens+=(--sun-misc-unsafe-memory-access=allow)
+fi
 
 # conf/spark-defaults.conf as -D properties (spark-submit reads it itself on a cluster).
 props=()
