@@ -26,6 +26,16 @@ apt_install() {
   return 1
 }
 
+# Java 17 or later, asked of the JVM itself (the jar's launcher says the same on a cluster).
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v "$java" >/dev/null || { say "no $java: set JAVA_HOME to a JDK 17, 21 or 25"; exit 2; }
+java_feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' || true)"
+java_feature="${java_feature#1.}"
+if [ "${java_feature:-0}" -lt 17 ]; then
+  echo "ntk-attention needs Java 17 or later, this JVM is ${java_feature:-unknown} ($(command -v "$java")): set JAVA_HOME to a JDK 17, 21 or 25 (Debian 12: apt-get install openjdk-17-jdk-headless)" >&2
+  exit 2
+fi
+
 # BLAS/LAPACK: the jar bundles OpenBLAS 0.3.31 (math/NativeBlas), which chooses its CPU kernel
 # itself. A machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin is meant for older system builds
 # and halves this one's DGEMM on AVX-512 processors, so it is cleared for this JVM alone.
@@ -88,13 +98,12 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/src/main" "$roo
   (cd "$root" && mvn -q -B -DskipTests package) >&2
 fi
 
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
 driver_mem="${NTK_DRIVER_MEMORY:-$(( mem_kb * 6 / 10 / 1024 ))m}"
 
 # Spark's own launcher passes these on Java 17 (JavaModuleOptions).
-# jdk.incubator.foreign + native access: OpenBLAS's thread switch for the driver's LAPACK calls.
-opens=(--add-modules=jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
+# Native access: netlib's JNI and JNA (OpenBLAS's thread switch), quiet on Java 24+.
+opens=(--enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -103,6 +112,24 @@ opens=(--add-modules=jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -X
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false)
+classpath="$jar:$(cat "$cp_file")"
+# Java 24+ has no sun.security.action: the JVM would warn about opening it.
+if "$java" --add-opens=java.base/sun.security.action=ALL-UNNAMED -version 2>&1 | grep -q 'sun.security.action not in'; then
+  kept=()
+  for o in "${opens[@]}"; do [ "$o" = --add-opens=java.base/sun.security.action=ALL-UNNAMED ] || kept+=("$o"); done
+  opens=("${kept[@]}")
+fi
+# Java 23+: Hadoop 3.3's UserGroupInformation calls Subject.getSubject, which these refuse; the
+# build puts the first Hadoop client that does not (3.5.0) in target/hadoop-java23. Netty's
+# sun.misc.Unsafe use is allowed without a warning.
+if [ "$java_feature" -ge 23 ]; then
+  for h in api runtime; do
+    new_jar="$(ls "$root"/target/hadoop-java23/hadoop-client-$h-*.jar 2>/dev/null | head -1)"
+    [ -n "$new_jar" ] || { say "target/hadoop-java23 is missing: run mvn -B -DskipTests package"; exit 2; }
+    classpath="$(sed "s#[^:]*/hadoop-client-$h-[0-9][^:]*\.jar#$new_jar#" <<<"$classpath")"
+  done
+  opens+=(--sun-misc-unsafe-memory-access=allow)
+fi
 
 # conf/spark-defaults.conf as -D properties (spark-submit reads it itself on a cluster).
 props=()
@@ -120,4 +147,4 @@ exec env "${blas_env[@]}" "$java" "${opens[@]}" -Xmx"$driver_mem" \
   -Dspark.master="${NTK_MASTER:-local[*]}" \
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
   "${props[@]}" \
-  -cp "$jar:$(cat "$cp_file")" org.ntkstudy.Main "$@"
+  -cp "$classpath" org.ntkstudy.launch.Launcher "$@"

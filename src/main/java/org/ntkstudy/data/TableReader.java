@@ -146,6 +146,8 @@ public final class TableReader {
    * record), or null for any other failure, which is left as it is rather than blamed on the
    * user's file.
    */
+  // getErrorClass: Spark 4 deprecates it for getCondition, which Spark 3.5 does not have.
+  @SuppressWarnings("deprecation")
   static String unreadableFile(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SparkThrowable) {

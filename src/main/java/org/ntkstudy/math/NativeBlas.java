@@ -6,19 +6,22 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Points netlib at the OpenBLAS that ships inside the application jar (OpenBLAS 0.3.31 from
- * {@code org.bytedeco:openblas}, linux-x86_64, with its gfortran runtime), so every machine the job
- * runs on — a laptop, an EMR or Dataproc executor without any BLAS installed — runs the same current
- * library rather than whatever {@code libblas.so.3} is there, or a pure-Java fallback.
+ * {@code org.bytedeco:openblas}, linux-x86_64 and linux-arm64, each with its gfortran runtime), so
+ * every machine the job runs on — a laptop, an EMR or Dataproc executor (x86-64 or Graviton/Axion
+ * arm64) without any BLAS installed — runs the same current library rather than whatever
+ * {@code libblas.so.3} is there, or a pure-Java fallback. The platform is chosen from
+ * {@code os.name}/{@code os.arch} ({@link #platformFor}).
  *
  * <p>The libraries are copied once per machine into {@code java.io.tmpdir} (one directory per
- * version and user; written to a temporary name and renamed, so concurrent JVMs never see half a
- * file) and netlib's {@code dev.ludovic.netlib.{blas,lapack}.nativeLibPath} are set to them. This
- * must happen before netlib first loads, which {@link Blas}'s static initialiser guarantees for the
- * project's own code.
+ * version, platform and user; written to a temporary name and renamed, so concurrent JVMs never see
+ * half a file) and netlib's {@code dev.ludovic.netlib.{blas,lapack}.nativeLibPath} are set to them.
+ * This must happen before netlib first loads, which {@link Blas}'s static initialiser guarantees for
+ * the project's own code.
  *
  * <p>Left alone when the user chose: {@code -Dntk.blas=system} keeps netlib's default search
  * ({@code libblas.so.3}), and netlib's own {@code nativeLib}/{@code nativeLibPath} properties win.
@@ -27,15 +30,25 @@ public final class NativeBlas {
   /** The bundled OpenBLAS release (the Maven artifact's version before the JavaCPP suffix). */
   public static final String BUNDLED_VERSION = "0.3.31";
 
-  static final String RESOURCES = "/org/bytedeco/openblas/linux-x86_64/";
-  /** In dependency order: libopenblas finds the others beside it through its RUNPATH $ORIGIN. */
-  static final String[] FILES = {"libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5", "libopenblas.so.0"};
+  /**
+   * One bundled build: its platform name (JavaCPP's, e.g. {@code linux-arm64}), the resource folder
+   * holding it, and its files in dependency order (libopenblas finds the others beside it through
+   * its RUNPATH $ORIGIN).
+   */
+  public record Platform(String name, String resources, List<String> files) {}
+
+  static final Platform LINUX_X86_64 = new Platform("linux-x86_64", "/org/bytedeco/openblas/linux-x86_64/",
+      List.of("libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5", "libopenblas.so.0"));
+  /** arm64's gfortran runtime needs no libquadmath (no __float128 there). */
+  static final Platform LINUX_ARM64 = new Platform("linux-arm64", "/org/bytedeco/openblas/linux-arm64/",
+      List.of("libgcc_s.so.1", "libgfortran.so.5", "libopenblas.so.0"));
 
   private static final String BLAS_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
   private static final String LAPACK_PATH = "dev.ludovic.netlib.lapack.nativeLibPath";
 
   private static String status = "not attempted";
   private static Path installed;
+  private static Platform platform;
 
   private NativeBlas() {}
 
@@ -62,18 +75,19 @@ public final class NativeBlas {
       status = "netlib's own nativeLib/nativeLibPath properties are set; they win";
       return;
     }
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+    String os = System.getProperty("os.name", "");
+    String arch = System.getProperty("os.arch", "");
+    Platform p = platformFor(os, arch);
+    if (p == null) {
       status = "no bundled OpenBLAS for " + os + "/" + arch;
       return;
     }
-    if (NativeBlas.class.getResource(RESOURCES + "libopenblas.so.0") == null) {
-      status = "bundled OpenBLAS not on the classpath";
+    if (NativeBlas.class.getResource(p.resources() + "libopenblas.so.0") == null) {
+      status = "bundled OpenBLAS " + p.name() + " not on the classpath";
       return;
     }
     try {
-      Path dir = extract();
+      Path dir = extract(p);
       String lib = dir.resolve("libopenblas.so.0").toString();
       System.setProperty(BLAS_PATH, lib);
       if (System.getProperty(LAPACK_PATH) == null
@@ -81,7 +95,8 @@ public final class NativeBlas {
         System.setProperty(LAPACK_PATH, lib);
       }
       installed = dir;
-      status = "bundled OpenBLAS " + BUNDLED_VERSION + " at " + lib;
+      platform = p;
+      status = "bundled OpenBLAS " + BUNDLED_VERSION + " " + p.name() + " at " + lib;
     } catch (IOException | RuntimeException e) {
       status = "could not extract the bundled OpenBLAS (" + e + "); using netlib's default search";
     }
@@ -97,20 +112,50 @@ public final class NativeBlas {
     return installed != null;
   }
 
-  private static Path extract() throws IOException {
+  /** The bundled build netlib was pointed at, or null when none was. */
+  public static synchronized Platform platform() {
+    return platform;
+  }
+
+  /**
+   * The bundled build for a JVM's {@code os.name} and {@code os.arch}, or null when the jar has none:
+   * Linux on x86-64 ({@code amd64}, {@code x86_64}) or on 64-bit ARM ({@code aarch64},
+   * {@code arm64}). 32-bit ARM, other operating systems and other processors get netlib's own search.
+   */
+  public static Platform platformFor(String osName, String osArch) {
+    String os = osName == null ? "" : osName.trim().toLowerCase(Locale.ROOT);
+    String arch = osArch == null ? "" : osArch.trim().toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux")) {
+      return null;
+    }
+    switch (arch) {
+      case "amd64":
+      case "x86_64":
+        return LINUX_X86_64;
+      case "aarch64":
+      case "arm64":
+        return LINUX_ARM64;
+      default:
+        return null;
+    }
+  }
+
+  private static Path extract(Platform p) throws IOException {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ntkstudy-openblas-" + BUNDLED_VERSION + "-" + user);
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+        "ntkstudy-openblas-" + BUNDLED_VERSION + "-" + p.name() + "-" + user);
     Files.createDirectories(dir);
-    for (String name : FILES) {
-      long size = resourceSize(name);
+    for (String name : p.files()) {
+      String resource = p.resources() + name;
+      long size = resourceSize(resource);
       Path target = dir.resolve(name);
       if (Files.isRegularFile(target) && Files.size(target) == size) {
         continue;
       }
       Path tmp = Files.createTempFile(dir, "." + name, ".part");
-      try (InputStream in = NativeBlas.class.getResourceAsStream(RESOURCES + name)) {
+      try (InputStream in = NativeBlas.class.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IOException("resource " + RESOURCES + name + " missing");
+          throw new IOException("resource " + resource + " missing");
         }
         Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         if (Files.size(tmp) != size) {
@@ -129,10 +174,10 @@ public final class NativeBlas {
   }
 
   /** The resource's uncompressed size: from the jar entry when it says, else by reading it. */
-  private static long resourceSize(String name) throws IOException {
-    java.net.URL url = NativeBlas.class.getResource(RESOURCES + name);
+  private static long resourceSize(String resource) throws IOException {
+    java.net.URL url = NativeBlas.class.getResource(resource);
     if (url == null) {
-      throw new IOException("resource " + RESOURCES + name + " missing");
+      throw new IOException("resource " + resource + " missing");
     }
     java.net.URLConnection c = url.openConnection();
     c.setUseCaches(false);

@@ -1,70 +1,67 @@
 package org.ntkstudy.spark;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import jdk.incubator.foreign.CLinker;
-import jdk.incubator.foreign.FunctionDescriptor;
-import jdk.incubator.foreign.MemoryAddress;
-import jdk.incubator.foreign.SymbolLookup;
+import java.util.List;
 
 /**
- * OpenBLAS's own thread-count switch ({@code openblas_set_num_threads}), called through Java 17's
- * foreign-function API: netlib offers no per-call thread setting, and OPENBLAS_NUM_THREADS is read
- * once at start. Loaded only through {@link DriverBlas}, which falls back quietly where this class
- * cannot work (no OpenBLAS, another JDK, or the JVM started without
- * {@code --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED}).
+ * OpenBLAS's own thread-count switch ({@code openblas_set_num_threads}), called through JNA:
+ * netlib offers no per-call thread setting, and OPENBLAS_NUM_THREADS is read once at start. JNA
+ * (shaded into the jar) works the same on Java 17, 21 and 25, with no JVM flag but
+ * {@code --enable-native-access=ALL-UNNAMED}, which only silences Java 24+'s warning. Loaded only
+ * through {@link DriverBlas}, which falls back quietly where this class cannot work (no OpenBLAS in
+ * the process, no JNA on the classpath, a platform JNA has no native part for).
  */
 final class OpenBlasThreads {
-  private final MethodHandle set;
-  private final MethodHandle get;
+  private final Function set;
+  private final Function get;
   private final String config;
   private final String coreName;
 
-  private OpenBlasThreads(MethodHandle set, MethodHandle get, String config, String coreName) {
+  private OpenBlasThreads(Function set, Function get, String config, String coreName) {
     this.set = set;
     this.get = get;
     this.config = config;
     this.coreName = coreName;
   }
 
-  /** Binds to the OpenBLAS that netlib loaded into this process (found in /proc/self/maps). */
+  /**
+   * Binds to the OpenBLAS that netlib loaded into this process: the file mapped in /proc/self/maps.
+   * Opening that same path again returns the loader's existing handle (the dynamic loader knows the
+   * file), so the switch acts on netlib's instance, never on a second copy.
+   */
   static OpenBlasThreads bind() throws Exception {
-    String lib = null;
-    for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-      int slash = line.indexOf('/');
-      if (slash >= 0 && line.contains("libopenblas")) {
-        lib = line.substring(slash);
-        break;
-      }
-    }
+    String lib = loadedOpenBlas(Files.readAllLines(Path.of("/proc/self/maps")));
     if (lib == null) {
       throw new IllegalStateException("no OpenBLAS loaded in this process");
     }
-    System.load(lib);
-    MemoryAddress setAddr = SymbolLookup.loaderLookup().lookup("openblas_set_num_threads").orElseThrow();
-    MemoryAddress getAddr = SymbolLookup.loaderLookup().lookup("openblas_get_num_threads").orElseThrow();
-    CLinker linker = CLinker.getInstance();
+    NativeLibrary openblas = NativeLibrary.getInstance(lib);
     return new OpenBlasThreads(
-        linker.downcallHandle(setAddr, MethodType.methodType(void.class, int.class), FunctionDescriptor.ofVoid(CLinker.C_INT)),
-        linker.downcallHandle(getAddr, MethodType.methodType(int.class), FunctionDescriptor.of(CLinker.C_INT)),
-        string(linker, "openblas_get_config"),
-        string(linker, "openblas_get_corename"));
+        openblas.getFunction("openblas_set_num_threads"),
+        openblas.getFunction("openblas_get_num_threads"),
+        string(openblas, "openblas_get_config"),
+        string(openblas, "openblas_get_corename"));
+  }
+
+  /** The path of the first mapped file whose name contains {@code libopenblas}, or null. */
+  static String loadedOpenBlas(List<String> maps) {
+    for (String line : maps) {
+      int slash = line.indexOf('/');
+      if (slash >= 0 && line.substring(slash).contains("libopenblas")) {
+        return line.substring(slash).trim();
+      }
+    }
+    return null;
   }
 
   /** Calls a {@code char *f(void)} of OpenBLAS; null when the symbol is absent. */
-  private static String string(CLinker linker, String symbol) {
+  private static String string(NativeLibrary lib, String symbol) {
     try {
-      MemoryAddress addr = SymbolLookup.loaderLookup().lookup(symbol).orElse(null);
-      if (addr == null) {
-        return null;
-      }
-      MethodHandle h = linker.downcallHandle(
-          addr, MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
-      MemoryAddress p = (MemoryAddress) h.invokeExact();
-      return CLinker.toJavaString(p).trim();
-    } catch (Throwable e) {
+      String s = lib.getFunction(symbol).invokeString(new Object[0], false);
+      return s == null ? null : s.trim();
+    } catch (RuntimeException | UnsatisfiedLinkError e) {
       return null;
     }
   }
@@ -79,11 +76,11 @@ final class OpenBlasThreads {
     return coreName;
   }
 
-  int get() throws Throwable {
-    return (int) get.invokeExact();
+  int get() {
+    return get.invokeInt(new Object[0]);
   }
 
-  void set(int threads) throws Throwable {
-    set.invokeExact(threads);
+  void set(int threads) {
+    set.invokeVoid(new Object[] {threads});
   }
 }
