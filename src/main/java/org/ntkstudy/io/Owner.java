@@ -123,7 +123,10 @@ final class Owner {
 
   static void touch(FileSystem fs, Path tmp) {
     try {
-      fs.setTimes(fileOf(tmp), System.currentTimeMillis(), -1);
+      // Written again rather than setTimes: object stores (s3a, gs) ignore a modification time.
+      if (fs.exists(tmp)) {
+        claim(fs, tmp);
+      }
     } catch (IOException | RuntimeException e) {
       // A missed beat only makes the folder look idle sooner to a run on another host.
     }
