@@ -76,4 +76,56 @@ class HdfsTest {
       dfs.shutdown();
     }
   }
+
+  /**
+   * conf/hadoop-cloud.conf (the S3A magic committer, which submit/standalone.sh and yarn.sh add with
+   * --hadoop-cloud, with spark-hadoop-cloud_2.12 3.5.8) works on Spark 3.5.9: Parquet written through
+   * PathOutputCommitProtocol and BindingParquetOutputCommitter reads back whole (on hdfs:// the
+   * protocol hands the commit to the file committer; s3a:// would get the magic one).
+   */
+  @Test
+  void theHadoopCloudCommitterWritesParquet(@TempDir Path tmp) throws Exception {
+    Map<String, String> committer = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(SparkHome.projectRoot().resolve("conf/hadoop-cloud.conf"))) {
+      String l = line.strip();
+      if (!l.isEmpty() && !l.startsWith("#")) {
+        String[] kv = l.split("\\s+", 2);
+        committer.put(kv[0], kv[1]);
+      }
+    }
+    assertEquals("org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
+        committer.get("spark.sql.sources.commitProtocolClass"));
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
+    MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    try {
+      dfs.waitActive();
+      org.apache.spark.sql.SparkSession session = SparkTestSession.get().newSession();
+      committer.forEach((k, v) -> {
+        if (k.startsWith("spark.sql.")) {
+          session.conf().set(k, v);
+        }
+      });
+      String out = dfs.getFileSystem().getUri() + "/committer-check.parquet";
+      session.range(0, 1000, 1, 4).toDF("i").write().parquet(out);
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back = session.read().parquet(out);
+      assertEquals(1000L, back.count());
+      assertEquals(499500L, back.agg(org.apache.spark.sql.functions.sum("i")).first().getLong(0));
+      assertTrue(dfs.getFileSystem().exists(new org.apache.hadoop.fs.Path(out + "/_SUCCESS")), "committed");
+
+      // The setting is honoured: a protocol class that is not on the classpath (as
+      // PathOutputCommitProtocol is not on plain Apache Spark without the package) fails the write.
+      org.apache.spark.sql.SparkSession missing = SparkTestSession.get().newSession();
+      missing.conf().set("spark.sql.sources.commitProtocolClass", "org.apache.spark.internal.io.cloud.NotOnTheClasspath");
+      Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+          () -> missing.range(0, 10).toDF("i").write().parquet(out + "-missing"));
+      boolean classNotFound = false;
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        classNotFound |= c instanceof ClassNotFoundException;
+      }
+      assertTrue(classNotFound, "ClassNotFoundException: " + t);
+    } finally {
+      dfs.shutdown();
+    }
+  }
 }
