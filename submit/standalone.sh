@@ -22,8 +22,9 @@
 #   stderr in the Worker's work folder).
 # --hadoop-cloud[=VERSION]: adds --packages org.apache.spark:spark-hadoop-cloud_2.12:VERSION
 #   (default 3.5.8: Spark publishes no 3.5.9 of it) and the S3A magic committer settings of
-#   conf/hadoop-cloud.conf; spark-submit downloads the package (and hadoop-aws with the AWS SDK)
-#   from Maven Central into ~/.ivy2 on the submitting machine.
+#   conf/hadoop-cloud.conf; spark-submit downloads the package and its dependencies (hadoop-aws
+#   with the AWS SDK bundle, hadoop-azure, the GCS connector: large) from Maven Central into ~/.ivy2
+#   on the submitting machine.
 # --dry-run prints that command, shell-quoted for copy-paste, on stdout and runs nothing (no build
 # either); otherwise the command is printed on stderr and executed.
 #
