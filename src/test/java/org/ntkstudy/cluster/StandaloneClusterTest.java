@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntkstudy.spark.DriverBlas;
 import org.ntkstudy.testing.TestData;
 import org.ntkstudy.testing.TinyStudy;
 
@@ -50,7 +51,8 @@ class StandaloneClusterTest {
     spark = SparkHome.create(tmp.resolve("spark-home"));
     appJar = SparkHome.applicationJar(tmp.resolve("ntk-attention-classes.jar"));
     cluster = LocalStandaloneCluster.start(spark, Files.createDirectories(tmp.resolve("cluster")), 2);
-    System.out.printf("[cluster] master %s and 2 workers up in %.1f s%n", cluster.masterUrl(), seconds(t0));
+    System.out.printf("[cluster] master %s and 2 workers up in %.1f s; driver LAPACK threads %s%n", cluster.masterUrl(),
+        seconds(t0), localDriverLapackThreads());
   }
 
   @AfterAll
@@ -88,7 +90,7 @@ class StandaloneClusterTest {
     long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(RUN_TIMEOUT_MIN);
     while (s.process.isAlive() && System.nanoTime() < end) {
       if (!killed && Files.readString(s.err, StandardCharsets.UTF_8).contains(KILL_AT)) {
-        LocalStandaloneCluster.sleep(1500);
+        LocalStandaloneCluster.sleep(500); // the grid's tasks are running on both executors
         cluster.killWorker(1);
         killed = true;
         killedAt = seconds(t0);
@@ -156,15 +158,27 @@ class StandaloneClusterTest {
     env.put("NTK_DEPLOY_MODE", mode);
     env.put("NTK_JAR", appJar.toString());
     env.put("SPARK_SUBMIT", spark.sparkSubmit().toString());
-    // The driver's LAPACK on as many threads as local mode gives it (DriverBlas: every core), so
-    // that its eigendecompositions and factorisations round alike; executors keep one thread
-    // (spark.executorEnv.OPENBLAS_NUM_THREADS). A cluster-mode driver gets spark-submit's
-    // environment too (deploy/Client.scala).
-    env.put("OPENBLAS_NUM_THREADS", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    // The driver's LAPACK on as many threads as local mode gave it, so that its eigendecompositions
+    // and factorisations round alike; executors keep one thread (spark.executorEnv). A cluster-mode
+    // driver gets spark-submit's environment too (deploy/Client.scala).
+    env.put("OPENBLAS_NUM_THREADS", localDriverLapackThreads());
     Path stdout = tmp.resolve(mode + "-submit.out");
     Path stderr = tmp.resolve(mode + "-submit.err");
     pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
     return new Submission(pb.start(), stdout, stderr);
+  }
+
+  /**
+   * The threads of the local-mode driver's LAPACK: DriverBlas.allCores gives it every core when it
+   * can switch OpenBLAS's threads (it then describes the bound OpenBLAS), else it runs at this
+   * JVM's OPENBLAS_NUM_THREADS.
+   */
+  static String localDriverLapackThreads() {
+    if (DriverBlas.describeOpenBlas() != null) {
+      return String.valueOf(Runtime.getRuntime().availableProcessors());
+    }
+    String env = System.getenv("OPENBLAS_NUM_THREADS");
+    return env == null ? "1" : env;
   }
 
   @SuppressWarnings("unchecked")
