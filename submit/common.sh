@@ -6,14 +6,19 @@
 #                   the jar's file name and the JOB names (|-separated)
 #   die, note       an error (exit 2) or a note on stderr, prefixed with [script]
 #   usage           the usage text: two common lines, then the script's own usage_tail function
-#   parse_args "$@" the script's options (--dry-run, -h/--help) and JOB: sets dry_run, job and
-#                   parsed, how many arguments they took (the caller then does shift "$parsed";
-#                   the rest go to the job verbatim)
+#   parse_args "$@" the script's options (--dry-run, --conf KEY=VALUE, --hadoop-cloud[=VERSION],
+#                   -h/--help) and JOB: sets dry_run, user_conf (the --conf settings, KEY=VALUE),
+#                   hadoop_cloud (the spark-hadoop-cloud version, or empty), job and parsed, how
+#                   many arguments they took (the caller then does shift "$parsed"; the rest go to
+#                   the job verbatim)
 #   read_deploy_mode  mode from NTK_DEPLOY_MODE: cluster (default) or client
 #   remote_jar_uri COPY DIR  jar_uri from NTK_JAR_URI; unset, a placeholder DIR/$jar_name with
 #                   --dry-run, else an error saying how to upload it with COPY (e.g. aws s3 cp)
 #   read_conf FILE  appends FILE's `key value` settings to conf_keys/conf_vals (a later key
 #                   overrides an earlier one, keeping its place)
+#   set_conf KEY VALUE, conf_value KEY (into REPLY, 1 when unset), drop_conf KEY
+#   apply_user_conf  the --conf settings over the files' (last, so they win)
+#   refuse_hadoop_cloud WHY  dies when --hadoop-cloud was given to a script that cannot use it
 #   new_command, add_line WORD..., add_confs, add_job_options "$@"
 #                   build cmd, the words of a command, and line_start, the indexes of the words
 #                   that start a printed line: add_line starts one, add_confs adds a --conf line
@@ -27,25 +32,45 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 script="${BASH_SOURCE[1]##*/}"
 jar_name="ntk-attention-0.1.0-SNAPSHOT.jar"
-jobs="spectrum|kernel|sweep|train|influence|study|bench"
+jobs="spectrum|kernel|sweep|train|influence|robustness|study|bench"
 
 die() { echo "[$script] $*" >&2; exit 2; }
 note() { echo "[$script] $*" >&2; }
 usage() {
   cat <<EOF
-usage: submit/$script [--dry-run] JOB [options]
+usage: submit/$script [--dry-run] [--conf KEY=VALUE]... JOB [options]
   JOB: ${jobs//|/ | }; options go to the job verbatim (submit/local.sh JOB --help lists them).
+  --conf KEY=VALUE: a Spark setting over conf/spark-defaults.conf and conf/cluster.conf (repeatable),
+  e.g. --conf spark.executor.memory=4g.
 EOF
   usage_tail
 }
 
 # --- arguments: this script's options, then JOB, then the job's options verbatim --------------
+# The spark-hadoop-cloud module (PathOutputCommitProtocol, for the S3A magic committer) that
+# --hadoop-cloud adds: Spark publishes no 3.5.9 of it on Maven Central; 3.5.8 is there and works
+# with Spark 3.5.9 (issue 14). --hadoop-cloud=VERSION picks another (the cluster's Spark version).
+hadoop_cloud_default="3.5.8"
 parse_args() {
   dry_run=0
   parsed=0
+  user_conf=()
+  hadoop_cloud=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --dry-run) dry_run=1; shift; parsed=$((parsed + 1)) ;;
+      --conf)
+        [ $# -ge 2 ] || die "--conf needs KEY=VALUE"
+        [[ "$2" == ?*=* ]] || die "--conf needs KEY=VALUE, not '$2'"
+        user_conf+=("$2"); shift 2; parsed=$((parsed + 2)) ;;
+      --conf=*)
+        [[ "${1#--conf=}" == ?*=* ]] || die "--conf needs KEY=VALUE, not '${1#--conf=}'"
+        user_conf+=("${1#--conf=}"); shift; parsed=$((parsed + 1)) ;;
+      --hadoop-cloud) hadoop_cloud="$hadoop_cloud_default"; shift; parsed=$((parsed + 1)) ;;
+      --hadoop-cloud=*)
+        hadoop_cloud="${1#--hadoop-cloud=}"
+        [[ "$hadoop_cloud" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--hadoop-cloud=VERSION needs a Spark version such as $hadoop_cloud_default, not '$hadoop_cloud'"
+        shift; parsed=$((parsed + 1)) ;;
       -h|--help) usage; exit 0 ;;
       -*) die "unknown option '$1' before JOB (job options go after JOB); see submit/$script --help" ;;
       *) break ;;
@@ -88,12 +113,41 @@ read_conf() {
     key="${BASH_REMATCH[1]}"
     value="${BASH_REMATCH[2]}"
     value="${value%"${value##*[![:space:]]}"}"
-    for ((i = 0; i < ${#conf_keys[@]}; i++)); do
-      if [ "${conf_keys[i]}" = "$key" ]; then conf_vals[i]="$value"; continue 2; fi
-    done
-    conf_keys+=("$key")
-    conf_vals+=("$value")
+    set_conf "$key" "$value"
   done < "$file"
+}
+set_conf() {
+  local i
+  for ((i = 0; i < ${#conf_keys[@]}; i++)); do
+    if [ "${conf_keys[i]}" = "$1" ]; then conf_vals[i]="$2"; return 0; fi
+  done
+  conf_keys+=("$1")
+  conf_vals+=("$2")
+}
+conf_value() {
+  local i
+  for ((i = 0; i < ${#conf_keys[@]}; i++)); do
+    if [ "${conf_keys[i]}" = "$1" ]; then REPLY="${conf_vals[i]}"; return 0; fi
+  done
+  REPLY=""
+  return 1
+}
+drop_conf() {
+  local i keys=() vals=()
+  for ((i = 0; i < ${#conf_keys[@]}; i++)); do
+    if [ "${conf_keys[i]}" != "$1" ]; then keys+=("${conf_keys[i]}"); vals+=("${conf_vals[i]}"); fi
+  done
+  conf_keys=(${keys[@]+"${keys[@]}"})
+  conf_vals=(${vals[@]+"${vals[@]}"})
+}
+apply_user_conf() {
+  local kv
+  for kv in ${user_conf[@]+"${user_conf[@]}"}; do
+    set_conf "${kv%%=*}" "${kv#*=}"
+  done
+}
+refuse_hadoop_cloud() {
+  [ -z "$hadoop_cloud" ] || die "--hadoop-cloud is not for $script: $1"
 }
 
 # --- the command, one option per printed line ---------------------------------------------------

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Adds a job as a Spark step to a running EMR cluster: submit/emr.sh [--dry-run] JOB [options]
+# Adds a job as a Spark step to a running EMR cluster:
+#   submit/emr.sh [--dry-run] [--conf KEY=VALUE]... JOB [options]
 #   e.g. NTK_EMR_CLUSTER_ID=j-2AXXXXXXGAPLF NTK_JAR_URI=s3://bucket/jars/ntk-attention-0.1.0-SNAPSHOT.jar \
 #        submit/emr.sh spectrum --dataset fashion-mnist --data s3a://bucket/fashion-mnist \
 #          --n 60000 --out s3a://bucket/runs/spectrum
-# JOB is spectrum | kernel | sweep | train | influence | study | bench; everything after JOB is
-# passed to the job verbatim (so a --dry-run after JOB goes to the job, not to this script).
+# JOB is spectrum | kernel | sweep | train | influence | robustness | study | bench; everything
+# after JOB is passed to the job verbatim (so a --dry-run after JOB goes to the job, not to this script).
 # Data and outputs are URIs passed as job options (--data, --out, --train-dir, ...): s3a:// (or
 # any URI the cluster can read), not local paths.
 #
@@ -12,7 +13,12 @@
 # The step's Args are spark-submit's: --deploy-mode cluster, --name, --class org.ntkstudy.Main,
 # a --conf for every setting of conf/spark-defaults.conf then conf/cluster.conf (read next to this
 # script, so it works from any directory; a key in cluster.conf overrides one in
-# spark-defaults.conf), the jar's S3 URI, then JOB and its options. The steps are given in the
+# spark-defaults.conf; then the --conf's given here), the jar's S3 URI, then JOB and its options.
+# Left to EMR: its S3 committers (EMRFS S3-optimized, S3A magic: no committer is set here, and
+# --hadoop-cloud is refused) and the Java module options (spark.driver/executor.defaultJavaOptions
+# of cluster.conf are not passed: on YARN Spark adds the list itself, and EMR's own values stay).
+# EMR 7.x runs Spark on Java 17 by default (AWS: "Configure applications to use a specific Java
+# Virtual Machine"); on EMR 6.x (Java 8) the jar cannot load. The steps are given in the
 # CLI's JSON form, not the Args=[a,b] shorthand, which cannot carry commas (--classes 0,6),
 # blanks or quotes safely. EMR's own spark-defaults.conf still applies underneath the --conf's.
 # --dry-run prints that command, shell-quoted for copy-paste, on stdout and runs nothing;
@@ -40,6 +46,7 @@ EOF
 
 parse_args "$@"
 shift "$parsed"
+refuse_hadoop_cloud "EMR's Spark has its own S3 committers (EMRFS S3-optimized and S3A magic)"
 [ -n "${NTK_EMR_CLUSTER_ID:-}" ] || die "NTK_EMR_CLUSTER_ID is not set: export NTK_EMR_CLUSTER_ID=j-... (aws emr list-clusters --active)"
 read_deploy_mode
 
@@ -52,6 +59,9 @@ esac
 # --- settings: spark-defaults.conf then cluster.conf, later keys override ------------------------
 read_conf "$root/conf/spark-defaults.conf"
 read_conf "$root/conf/cluster.conf"
+drop_conf spark.driver.defaultJavaOptions
+drop_conf spark.executor.defaultJavaOptions
+apply_user_conf
 
 # --- the step's spark-submit arguments (one option per printed line), built as cmd --------------
 new_command

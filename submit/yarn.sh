@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Submits a job to a YARN cluster with spark-submit: submit/yarn.sh [--dry-run] JOB [options]
+# Submits a job to a YARN cluster with spark-submit:
+#   submit/yarn.sh [--dry-run] [--conf KEY=VALUE]... [--hadoop-cloud[=VERSION]] JOB [options]
 #   e.g. submit/yarn.sh spectrum --dataset fashion-mnist --data s3a://bucket/fashion-mnist \
 #          --n 60000 --out s3a://bucket/runs/spectrum
-# JOB is spectrum | kernel | sweep | train | influence | study | bench; everything after JOB is
-# passed to the job verbatim (so a --dry-run after JOB goes to the job, not to this script).
+# JOB is spectrum | kernel | sweep | train | influence | robustness | study | bench; everything
+# after JOB is passed to the job verbatim (so a --dry-run after JOB goes to the job, not to this script).
 # Data and outputs are URIs passed as job options (--data, --out, --train-dir, ...): s3a://,
 # gs:// or hdfs://, which every node can reach; not local paths.
 #
 # Runs: spark-submit --master yarn --deploy-mode cluster --class org.ntkstudy.Main
 #   --properties-file conf/spark-defaults.conf, then every setting of conf/cluster.conf as --conf
-#   (both read next to this script, so it works from any directory), the jar, JOB and its options.
+#   (both read next to this script, so it works from any directory), then the --conf's given here,
+#   the jar, JOB and its options.
+# --hadoop-cloud[=VERSION]: adds --packages org.apache.spark:spark-hadoop-cloud_2.12:VERSION
+#   (default 3.5.8: Spark publishes no 3.5.9 of it; use the cluster's Spark version when it is
+#   published) and the S3A magic committer settings of conf/hadoop-cloud.conf. Without it, Parquet
+#   goes through Spark's default file committer (a vendor's Spark, e.g. EMR's, brings its own).
 # --dry-run prints that command, shell-quoted for copy-paste, on stdout and runs nothing (no
 # build either); otherwise the command is printed on stderr and executed.
 # Note: spark-submit reads a single properties file, so --properties-file replaces the site's
@@ -29,6 +35,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 usage_tail() {
   cat <<EOF
+  --hadoop-cloud[=VERSION]: add spark-hadoop-cloud_2.12 (default $hadoop_cloud_default) and the S3A magic
+  committer of conf/hadoop-cloud.conf.
   --dry-run: print the spark-submit command (shell-quoted) and run nothing.
   Environment: NTK_JAR, NTK_DEPLOY_MODE (cluster|client), SPARK_SUBMIT; see the header of this file.
 EOF
@@ -42,6 +50,8 @@ spark_submit="${SPARK_SUBMIT:-${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit}"
 # --- settings: conf/cluster.conf; spark-defaults.conf goes as the --properties-file -------------
 [ -f "$root/conf/spark-defaults.conf" ] || die "missing $root/conf/spark-defaults.conf"
 read_conf "$root/conf/cluster.conf"
+[ -z "$hadoop_cloud" ] || read_conf "$root/conf/hadoop-cloud.conf"
+apply_user_conf
 
 # --- the jar -----------------------------------------------------------------------------------
 jar="${NTK_JAR:-$root/target/$jar_name}"
@@ -65,6 +75,7 @@ add_line --deploy-mode "$mode"
 add_line --name "ntk-$job"
 add_line --class org.ntkstudy.Main
 add_line --properties-file "$root/conf/spark-defaults.conf"
+[ -z "$hadoop_cloud" ] || add_line --packages "org.apache.spark:spark-hadoop-cloud_2.12:$hadoop_cloud"
 add_confs
 add_line "$jar"
 add_line "$job"

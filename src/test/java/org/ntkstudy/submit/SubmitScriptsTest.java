@@ -30,11 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * submit/yarn.sh, submit/emr.sh and submit/dataproc.sh: each runs through bash with fake cluster
- * settings, and the printed command is parsed back into words by bash itself (so it is checked to
- * be valid, copy-pasteable shell). The command must name the right program, cluster and class,
- * carry every setting of conf/spark-defaults.conf and conf/cluster.conf (read here with
- * java.util.Properties, as spark-submit reads a properties file), and pass the job's arguments
+ * submit/standalone.sh, submit/yarn.sh, submit/emr.sh and submit/dataproc.sh: each runs through
+ * bash with fake cluster settings, and the printed command is parsed back into words by bash itself
+ * (so it is checked to be valid, copy-pasteable shell). The command must name the right program,
+ * cluster and class, carry every setting of conf/spark-defaults.conf and conf/cluster.conf (read
+ * here with java.util.Properties, as spark-submit reads a properties file; EMR and Dataproc without
+ * the Java module options, Dataproc Serverless without YARN's), the --conf's given to the script
+ * over them, the S3A magic committer only with --hadoop-cloud, and pass the job's arguments
  * through unchanged and in order. Fake aws / gcloud / spark-submit / mvn first on PATH record any
  * call: --dry-run must call none, and a real run must call the program with exactly the printed
  * words.
@@ -55,6 +57,11 @@ class SubmitScriptsTest {
   static Map<String, String> cluster;
   /** Every setting a cluster run gets: spark-defaults.conf, then cluster.conf over it. */
   static Map<String, String> expected;
+  /** What EMR and a Dataproc cluster get: {@link #expected} without the Java module options. */
+  static Map<String, String> managed;
+  /** conf/hadoop-cloud.conf: the committer --hadoop-cloud adds. */
+  static Map<String, String> hadoopCloud;
+  static final List<String> MODULE_KEYS = List.of("spark.driver.defaultJavaOptions", "spark.executor.defaultJavaOptions");
 
   @TempDir Path tmp;
   Path bin;
@@ -80,6 +87,17 @@ class SubmitScriptsTest {
     cluster = readConf(root.resolve("conf/cluster.conf"));
     expected = new TreeMap<>(defaults);
     expected.putAll(cluster);
+    managed = new TreeMap<>(expected);
+    MODULE_KEYS.forEach(managed::remove);
+    hadoopCloud = readConf(root.resolve("conf/hadoop-cloud.conf"));
+    assertTrue(cluster.get("spark.driver.defaultJavaOptions").contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+        "cluster.conf carries Spark's --add-opens list for the driver");
+    assertTrue(cluster.get("spark.executor.defaultJavaOptions").contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+        "and for the executors");
+    assertFalse(expected.containsKey("spark.sql.sources.commitProtocolClass"),
+        "no committer that needs spark-hadoop-cloud by default");
+    assertEquals("org.apache.spark.internal.io.cloud.PathOutputCommitProtocol",
+        hadoopCloud.get("spark.sql.sources.commitProtocolClass"));
     assertFalse(defaults.isEmpty(), "conf/spark-defaults.conf has settings");
     assertFalse(cluster.isEmpty(), "conf/cluster.conf has settings");
   }
@@ -242,6 +260,16 @@ class SubmitScriptsTest {
 
   static Gcloud gcloud(List<String> w) {
     assertEquals(List.of("gcloud", "dataproc", "jobs", "submit", "spark"), w.subList(0, 5), w.toString());
+    return gcloudFlags(w);
+  }
+
+  /** gcloud dataproc batches submit spark: a Serverless batch. */
+  static Gcloud gcloudBatch(List<String> w) {
+    assertEquals(List.of("gcloud", "dataproc", "batches", "submit", "spark"), w.subList(0, 5), w.toString());
+    return gcloudFlags(w);
+  }
+
+  static Gcloud gcloudFlags(List<String> w) {
     Map<String, String> flags = new LinkedHashMap<>();
     int i = 5;
     while (!w.get(i).equals("--")) {
@@ -347,7 +375,12 @@ class SubmitScriptsTest {
     assertEquals("cluster", s.option("--deploy-mode"));
     assertEquals("org.ntkstudy.Main", s.option("--class"));
     assertEquals(null, s.option("--properties-file"), "the step has no local file to read");
-    assertSettings(s.confs(), expected, "emr.sh --conf");
+    assertSettings(s.confs(), managed, "emr.sh --conf");
+    for (String k : MODULE_KEYS) {
+      assertFalse(s.confs().containsKey(k), "EMR keeps its own " + k);
+    }
+    assertFalse(s.confs().containsKey("spark.sql.sources.commitProtocolClass"), "EMR keeps its own committers");
+    assertFalse(s.confs().containsKey("spark.hadoop.fs.s3a.committer.name"), "EMR keeps its own committers");
     assertEquals(EMR_JAR, s.jar());
     assertEquals(JOB, s.jobArgs());
   }
@@ -385,7 +418,9 @@ class SubmitScriptsTest {
   // ------------------------------------------------------------------------------- dataproc.sh
 
   static final Map<String, String> DATAPROC_ENV = Map.of(
-      "NTK_DATAPROC_CLUSTER", "test-cluster", "NTK_DATAPROC_REGION", "europe-west1", "NTK_JAR_URI", GCS_JAR);
+      "NTK_DATAPROC_CLUSTER", "test-cluster", "NTK_DATAPROC_REGION", "europe-west1", "NTK_JAR_URI", GCS_JAR,
+      "NTK_DATAPROC_JAVA", "17");
+  static final Map<String, String> SERVERLESS_ENV = Map.of("NTK_DATAPROC_REGION", "europe-west1", "NTK_JAR_URI", GCS_JAR);
 
   @Test
   void dataprocDryRunPrintsTheGcloudCommandWithEverySetting() throws Exception {
@@ -398,7 +433,8 @@ class SubmitScriptsTest {
     assertEquals("org.ntkstudy.Main", g.flags().get("--class"));
     assertEquals(GCS_JAR, g.flags().get("--jars"));
     Map<String, String> props = gcloudDict(g.flags().get("--properties"));
-    assertSettings(props, expected, "dataproc.sh --properties");
+    assertSettings(props, managed, "dataproc.sh --properties");
+    MODULE_KEYS.forEach(k -> assertFalse(props.containsKey(k), k));
     assertEquals("cluster", props.get("spark.submit.deployMode"));
     assertEquals(JOB, g.jobArgs());
   }
@@ -416,14 +452,204 @@ class SubmitScriptsTest {
   @Test
   void dataprocNeedsItsVariables() throws Exception {
     Map<String, String> env = new HashMap<>(DATAPROC_ENV);
-    env.remove("NTK_DATAPROC_CLUSTER");
-    assertOneLineError(run("dataproc.sh", env, "--dry-run", "kernel"), "NTK_DATAPROC_CLUSTER");
-    env = new HashMap<>(DATAPROC_ENV);
     env.remove("NTK_DATAPROC_REGION");
     assertOneLineError(run("dataproc.sh", env, "kernel"), "NTK_DATAPROC_REGION");
     env = new HashMap<>(DATAPROC_ENV);
     env.remove("NTK_JAR_URI");
     assertOneLineError(run("dataproc.sh", env, "kernel"), "NTK_JAR_URI", "gcloud storage cp");
+    // A cluster must run the jar on Java 17: stated, or the script refuses.
+    env = new HashMap<>(DATAPROC_ENV);
+    env.remove("NTK_DATAPROC_JAVA");
+    assertOneLineError(run("dataproc.sh", env, "--dry-run", "kernel"), "Java 17", "Java 11", "NTK_DATAPROC_JAVA_HOME",
+        "Serverless");
+    env.put("NTK_DATAPROC_JAVA", "11");
+    assertOneLineError(run("dataproc.sh", env, "--dry-run", "kernel"), "Java 17");
+    env.put("NTK_DATAPROC_JAVA_HOME", "/usr/lib/jvm/java-17");
+    env.put("NTK_DEPLOY_MODE", "client");
+    assertOneLineError(run("dataproc.sh", env, "--dry-run", "kernel"), "NTK_DEPLOY_MODE=cluster");
+    env.put("NTK_DATAPROC_JAVA_HOME", "jvm/java-17");
+    env.remove("NTK_DEPLOY_MODE");
+    assertOneLineError(run("dataproc.sh", env, "--dry-run", "kernel"), "absolute");
+    // Serverless: runtime 1.2 only (2.x is Scala 2.13, 1.1 Java 11)
+    for (String runtime : List.of("2.2", "1.1", "2.0")) {
+      Map<String, String> sl = new HashMap<>(SERVERLESS_ENV);
+      sl.put("NTK_DATAPROC_RUNTIME", runtime);
+      assertOneLineError(run("dataproc.sh", sl, "--dry-run", "kernel"), "1.2", "Scala 2.13");
+    }
+    assertNothingCalled();
+  }
+
+  @Test
+  void dataprocClusterWithAJava17HomeSetsItForTheDriverAndExecutors() throws Exception {
+    Map<String, String> env = new HashMap<>(DATAPROC_ENV);
+    env.remove("NTK_DATAPROC_JAVA");
+    env.put("NTK_DATAPROC_JAVA_HOME", "/usr/lib/jvm/temurin-17-jdk-amd64");
+    Run r = run("dataproc.sh", env, "--dry-run", "kernel");
+    assertEquals(0, r.code(), r.describe());
+    Map<String, String> props = gcloudDict(gcloud(words(r.out())).flags().get("--properties"));
+    assertEquals("/usr/lib/jvm/temurin-17-jdk-amd64", props.get("spark.yarn.appMasterEnv.JAVA_HOME"));
+    assertEquals("/usr/lib/jvm/temurin-17-jdk-amd64", props.get("spark.executorEnv.JAVA_HOME"));
+    assertEquals("cluster", props.get("spark.submit.deployMode"));
+  }
+
+  @Test
+  void dataprocServerlessIsTheDefaultOnRuntime12WithoutYarnProperties() throws Exception {
+    Run r = run("dataproc.sh", SERVERLESS_ENV, withJob("--dry-run").toArray(String[]::new));
+    assertEquals(0, r.code(), r.describe());
+    assertNothingCalled();
+    Gcloud g = gcloudBatch(words(r.out()));
+    assertEquals("europe-west1", g.flags().get("--region"));
+    assertEquals("1.2", g.flags().get("--version"));
+    assertEquals(null, g.flags().get("--cluster"));
+    assertEquals("org.ntkstudy.Main", g.flags().get("--class"));
+    assertEquals(GCS_JAR, g.flags().get("--jars"));
+    Map<String, String> props = gcloudDict(g.flags().get("--properties"));
+    Map<String, String> want = new TreeMap<>(managed);
+    want.keySet().removeIf(k -> k.startsWith("spark.yarn."));
+    assertSettings(props, want, "Serverless --properties");
+    for (String k : props.keySet()) {
+      assertFalse(k.startsWith("spark.yarn.") || k.equals("spark.submit.deployMode") || MODULE_KEYS.contains(k),
+          "Serverless refuses or sets itself: " + k);
+    }
+    assertEquals(cluster.get("spark.yarn.appMasterEnv.OPENBLAS_NUM_THREADS"),
+        props.get("spark.dataproc.driverEnv.OPENBLAS_NUM_THREADS"), "the driver's environment, Serverless's way");
+    // Serverless's limits: 4, 8 or 16 cores, at most 7424m per core with the overhead.
+    for (String who : List.of("driver", "executor")) {
+      int cores = Integer.parseInt(props.get("spark." + who + ".cores"));
+      assertTrue(List.of(4, 8, 16).contains(cores), who + " cores " + cores);
+      long mb = megabytes(props.get("spark." + who + ".memory")) + megabytes(props.get("spark." + who + ".memoryOverhead"));
+      assertTrue(mb >= 1024L * cores && mb <= 7424L * cores, who + ": " + mb + " MiB for " + cores + " cores");
+    }
+    assertEquals(JOB, g.jobArgs());
+
+    Run real = run("dataproc.sh", SERVERLESS_ENV, JOB.toArray(String[]::new));
+    assertEquals(0, real.code(), real.describe());
+    List<String> printed = words(real.err());
+    assertEquals(printed.subList(1, printed.size()), called("gcloud"));
+  }
+
+  static long megabytes(String jvmSize) {
+    String v = jvmSize.toLowerCase();
+    long n = Long.parseLong(v.substring(0, v.length() - 1));
+    return switch (v.charAt(v.length() - 1)) {
+      case 'g' -> n * 1024;
+      case 'm' -> n;
+      default -> throw new AssertionError("size " + jvmSize);
+    };
+  }
+
+  // ------------------------------------------------------------------------------- standalone.sh
+
+  @Test
+  void standaloneDryRunPrintsTheSparkSubmitForTheMaster() throws Exception {
+    Run r = run("standalone.sh", Map.of("NTK_MASTER", "spark://master.example:7077"), withJob("--dry-run").toArray(String[]::new));
+    assertEquals(0, r.code(), r.describe());
+    assertNothingCalled();
+    List<String> w = words(r.out());
+    assertEquals("spark-submit", w.get(0));
+    SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
+    assertEquals("spark://master.example:7077", s.option("--master"));
+    assertEquals("client", s.option("--deploy-mode"), "client by default: the driver's log on this terminal");
+    assertEquals("org.ntkstudy.Main", s.option("--class"));
+    assertEquals(root.resolve("conf/spark-defaults.conf").toString(), s.option("--properties-file"));
+    assertEquals(null, s.option("--packages"));
+    assertSettings(s.confs(), cluster, "standalone.sh --conf from cluster.conf");
+    assertEquals(root.resolve("target").resolve(JAR_NAME).toString(), s.jar());
+    assertEquals(JOB, s.jobArgs());
+  }
+
+  /**
+   * Cluster deploy mode: a Worker starts the driver with spark.driver.extraJavaOptions alone, so the
+   * script puts Spark's --add-opens list (spark.driver.defaultJavaOptions) in front of it.
+   */
+  @Test
+  void standaloneClusterModeGivesTheWorkerStartedDriverSparksModuleOptions() throws Exception {
+    Run r = run("standalone.sh", Map.of("NTK_MASTER", "spark://m:7077", "NTK_DEPLOY_MODE", "cluster",
+        "SPARK_HOME", "/opt/spark"), "--dry-run", "kernel");
+    assertEquals(0, r.code(), r.describe());
+    List<String> w = words(r.out());
+    assertEquals("/opt/spark/bin/spark-submit", w.get(0));
+    SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
+    assertEquals("cluster", s.option("--deploy-mode"));
+    assertEquals(cluster.get("spark.driver.defaultJavaOptions") + " " + cluster.get("spark.driver.extraJavaOptions"),
+        s.confs().get("spark.driver.extraJavaOptions"));
+    assertFalse(s.confs().containsKey("spark.driver.defaultJavaOptions"));
+    assertEquals(cluster.get("spark.executor.defaultJavaOptions"), s.confs().get("spark.executor.defaultJavaOptions"));
+
+    assertOneLineError(run("standalone.sh", Map.of(), "--dry-run", "kernel"), "NTK_MASTER");
+    assertOneLineError(run("standalone.sh", Map.of("NTK_MASTER", "yarn"), "--dry-run", "kernel"), "spark://");
+    assertOneLineError(run("standalone.sh", Map.of("NTK_MASTER", "spark://m:7077", "NTK_DEPLOY_MODE", "local"),
+        "--dry-run", "kernel"), "NTK_DEPLOY_MODE");
+    assertNothingCalled();
+  }
+
+  @Test
+  void standaloneRunExecutesExactlyThePrintedCommand() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("app.jar"), "not really a jar");
+    Run r = run("standalone.sh", Map.of("NTK_MASTER", "spark://m:7077", "NTK_JAR", jar.toString()), JOB.toArray(String[]::new));
+    assertEquals(0, r.code(), r.describe());
+    List<String> printed = words(r.err());
+    assertEquals(printed.subList(1, printed.size()), called("spark-submit"));
+    assertEquals(null, called("mvn"));
+    assertEquals(jar.toString(), sparkSubmit(printed.subList(1, printed.size())).jar());
+  }
+
+  // ------------------------------------------------------------------------------- --conf, --hadoop-cloud
+
+  @Test
+  void confOptionsOverrideTheFilesInEveryScript() throws Exception {
+    Map<String, String> env = new HashMap<>(DATAPROC_ENV);
+    env.put("NTK_EMR_CLUSTER_ID", "j-X");
+    env.put("NTK_MASTER", "spark://m:7077");
+    List<String> args = withJob("--dry-run", "--conf", "spark.executor.memory=3g", "--conf=spark.ntk.extra=a b=c");
+    for (String script : List.of("standalone.sh", "yarn.sh", "emr.sh", "dataproc.sh")) {
+      Map<String, String> e = new HashMap<>(env);
+      if (script.equals("emr.sh")) {
+        e.put("NTK_JAR_URI", EMR_JAR);
+      }
+      Run r = run(script, e, args.toArray(String[]::new));
+      assertEquals(0, r.code(), script + ": " + r.describe());
+      List<String> w = words(r.out());
+      Map<String, String> confs = switch (script) {
+        case "emr.sh" -> sparkSubmit(stepArgs(emrStep(w, "j-X"))).confs();
+        case "dataproc.sh" -> gcloudDict(gcloud(w).flags().get("--properties"));
+        default -> sparkSubmit(w.subList(1, w.size())).confs();
+      };
+      assertEquals("3g", confs.get("spark.executor.memory"), script);
+      assertEquals("a b=c", confs.get("spark.ntk.extra"), script);
+    }
+  }
+
+  @Test
+  void hadoopCloudAddsThePackageAndTheMagicCommitterOnPlainSparkOnly() throws Exception {
+    for (String script : List.of("standalone.sh", "yarn.sh")) {
+      Map<String, String> env = Map.of("NTK_MASTER", "spark://m:7077");
+      Run r = run(script, env, "--dry-run", "--hadoop-cloud", "kernel");
+      assertEquals(0, r.code(), r.describe());
+      List<String> w = words(r.out());
+      SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
+      // 3.5.9 is not on Maven Central; 3.5.8 is, and works with Spark 3.5.9.
+      assertEquals("org.apache.spark:spark-hadoop-cloud_2.12:3.5.8", s.option("--packages"), script);
+      assertSettings(s.confs(), hadoopCloud, script + " --hadoop-cloud");
+
+      r = run(script, env, "--dry-run", "--hadoop-cloud=3.5.1", "kernel");
+      assertEquals(0, r.code(), r.describe());
+      w = words(r.out());
+      assertEquals("org.apache.spark:spark-hadoop-cloud_2.12:3.5.1", sparkSubmit(w.subList(1, w.size())).option("--packages"));
+      assertOneLineError(run(script, env, "--dry-run", "--hadoop-cloud=latest", "kernel"), "--hadoop-cloud");
+
+      r = run(script, env, "--dry-run", "kernel");
+      w = words(r.out());
+      s = sparkSubmit(w.subList(1, w.size()));
+      assertEquals(null, s.option("--packages"));
+      for (String k : hadoopCloud.keySet()) {
+        assertFalse(s.confs().containsKey(k), script + " without --hadoop-cloud sets no " + k);
+      }
+    }
+    Map<String, String> env = new HashMap<>(DATAPROC_ENV);
+    env.put("NTK_EMR_CLUSTER_ID", "j-X");
+    assertOneLineError(run("emr.sh", env, "--dry-run", "--hadoop-cloud", "kernel"), "EMR");
+    assertOneLineError(run("dataproc.sh", env, "--dry-run", "--hadoop-cloud", "kernel"), "Dataproc");
     assertNothingCalled();
   }
 
@@ -433,7 +659,10 @@ class SubmitScriptsTest {
   void badCommandLinesFailWithOneLine() throws Exception {
     Map<String, String> env = new HashMap<>(DATAPROC_ENV);
     env.put("NTK_EMR_CLUSTER_ID", "j-X");
-    for (String script : List.of("yarn.sh", "emr.sh", "dataproc.sh")) {
+    env.put("NTK_MASTER", "spark://127.0.0.1:7077");
+    for (String script : List.of("standalone.sh", "yarn.sh", "emr.sh", "dataproc.sh")) {
+      assertOneLineError(run(script, env, "--dry-run", "--conf", "novalue", "spectrum"), "--conf");
+      assertOneLineError(run(script, env, "--dry-run", "--conf"), "--conf");
       assertOneLineError(run(script, env, "--dry-run"), "JOB");
       assertOneLineError(run(script, env, "--dry-run", "spectra"), "spectra");
       assertOneLineError(run(script, env, "--dry-run", "--n", "5", "spectrum"), "--n");
@@ -453,10 +682,10 @@ class SubmitScriptsTest {
     Path tree = tmp.resolve("copy of tree");
     Files.createDirectories(tree.resolve("submit"));
     Files.createDirectories(tree.resolve("conf"));
-    for (String s : List.of("yarn.sh", "emr.sh", "dataproc.sh", "common.sh")) {
+    for (String s : List.of("standalone.sh", "yarn.sh", "emr.sh", "dataproc.sh", "common.sh")) {
       Files.copy(root.resolve("submit").resolve(s), tree.resolve("submit").resolve(s), StandardCopyOption.COPY_ATTRIBUTES);
     }
-    for (String c : List.of("spark-defaults.conf", "cluster.conf")) {
+    for (String c : List.of("spark-defaults.conf", "cluster.conf", "hadoop-cloud.conf")) {
       Files.copy(root.resolve("conf").resolve(c), tree.resolve("conf").resolve(c));
     }
     Files.writeString(tree.resolve("conf/cluster.conf"),
@@ -465,6 +694,8 @@ class SubmitScriptsTest {
     Map<String, String> want = new TreeMap<>(expected);
     want.put("spark.ntk.test.list", "a,b c #^@|=x");
     want.put("spark.executor.memory", "3g");
+    Map<String, String> wantManaged = new TreeMap<>(want);
+    MODULE_KEYS.forEach(wantManaged::remove);
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     Map<String, String> env = new HashMap<>(DATAPROC_ENV);
     env.put("NTK_EMR_CLUSTER_ID", "j-X");
@@ -473,7 +704,7 @@ class SubmitScriptsTest {
     Run r = run(tree.resolve("submit/emr.sh"), env, elsewhere, withJob("--dry-run"));
     assertEquals(0, r.code(), r.describe());
     SparkSubmit s = sparkSubmit(stepArgs(emrStep(words(r.out()), "j-X")));
-    assertSettings(s.confs(), want, "emr.sh from the copied conf");
+    assertSettings(s.confs(), wantManaged, "emr.sh from the copied conf");
     assertEquals(JOB, s.jobArgs());
 
     env.put("NTK_JAR_URI", GCS_JAR);
@@ -481,7 +712,7 @@ class SubmitScriptsTest {
     assertEquals(0, r.code(), r.describe());
     Gcloud g = gcloud(words(r.out()));
     assertTrue(g.flags().get("--properties").startsWith("^"), "the ^D^ form: " + g.flags().get("--properties"));
-    assertSettings(gcloudDict(g.flags().get("--properties")), want, "dataproc.sh from the copied conf");
+    assertSettings(gcloudDict(g.flags().get("--properties")), wantManaged, "dataproc.sh from the copied conf");
     assertEquals(JOB, g.jobArgs());
 
     r = run(tree.resolve("submit/yarn.sh"), env, elsewhere, withJob("--dry-run"));
@@ -493,6 +724,17 @@ class SubmitScriptsTest {
     Map<String, String> effective = new HashMap<>(readConf(tree.resolve("conf/spark-defaults.conf")));
     effective.putAll(s.confs());
     assertSettings(effective, want, "yarn.sh from the copied conf");
+    assertEquals(JOB, s.jobArgs());
+
+    env.put("NTK_MASTER", "spark://127.0.0.1:7077");
+    r = run(tree.resolve("submit/standalone.sh"), env, elsewhere, withJob("--dry-run"));
+    assertEquals(0, r.code(), r.describe());
+    w = words(r.out());
+    s = sparkSubmit(w.subList(1, w.size()));
+    assertEquals(tree.resolve("conf/spark-defaults.conf").toString(), s.option("--properties-file"));
+    effective = new HashMap<>(readConf(tree.resolve("conf/spark-defaults.conf")));
+    effective.putAll(s.confs());
+    assertSettings(effective, want, "standalone.sh from the copied conf");
     assertEquals(JOB, s.jobArgs());
     assertNothingCalled(); // the copied tree has no jar, but a dry run builds nothing
   }
