@@ -12,7 +12,7 @@
 # gs:// (or s3a:// with credentials), not local paths.
 #
 # Serverless runs: gcloud dataproc batches submit spark --region=$NTK_DATAPROC_REGION
-#   --version=$NTK_DATAPROC_RUNTIME --class=org.ntkstudy.Main --jars=$NTK_JAR_URI
+#   --version=$NTK_DATAPROC_RUNTIME --class=org.ntkstudy.launch.Launcher --jars=$NTK_JAR_URI
 #   --properties=<settings> -- JOB [options]
 #   Runtime 1.2 is the one to use: its components are Spark 3.5, Java 17 and Scala 2.12; the 2.x
 #   runtimes are Scala 2.13, which this jar (Scala 2.12) cannot run on, and 1.1 is Java 11 (Google's
@@ -22,7 +22,7 @@
 #   spark.yarn.appMasterEnv.X becomes spark.dataproc.driverEnv.X and spark.submit.deployMode is
 #   not set. Dynamic allocation is Serverless's own.
 # Cluster runs: gcloud dataproc jobs submit spark --cluster=$NTK_DATAPROC_CLUSTER
-#   --region=$NTK_DATAPROC_REGION --class=org.ntkstudy.Main --jars=$NTK_JAR_URI
+#   --region=$NTK_DATAPROC_REGION --class=org.ntkstudy.launch.Launcher --jars=$NTK_JAR_URI
 #   --properties=<settings> -- JOB [options]
 #   Java: the jar's classes are Java 17 (class file version 61). Dataproc's cluster images 2.2 and
 #   2.3 start Spark on Java 11 (issue 14: not verified here), where the job dies at once with
@@ -152,7 +152,7 @@ else
   add_line "--cluster=$cluster_name"
   add_line "--region=$NTK_DATAPROC_REGION"
 fi
-add_line --class=org.ntkstudy.Main
+add_line --class=org.ntkstudy.launch.Launcher
 add_line "--jars=$jar_uri"
 add_line "--properties=$properties"
 add_line -- "$job"

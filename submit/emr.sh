@@ -10,7 +10,7 @@
 # any URI the cluster can read), not local paths.
 #
 # Runs: aws emr add-steps --cluster-id $NTK_EMR_CLUSTER_ID --steps '[{"Type": "Spark", ...}]'
-# The step's Args are spark-submit's: --deploy-mode cluster, --name, --class org.ntkstudy.Main,
+# The step's Args are spark-submit's: --deploy-mode cluster, --name, --class org.ntkstudy.launch.Launcher,
 # a --conf for every setting of conf/spark-defaults.conf then conf/cluster.conf (read next to this
 # script, so it works from any directory; a key in cluster.conf overrides one in
 # spark-defaults.conf; then the --conf's given here), the jar's S3 URI, then JOB and its options.
@@ -67,7 +67,7 @@ apply_user_conf
 new_command
 add_line --deploy-mode "$mode"
 add_line --name "ntk-$job"
-add_line --class org.ntkstudy.Main
+add_line --class org.ntkstudy.launch.Launcher
 add_confs
 add_line "$jar_uri"
 add_line "$job"

@@ -8,7 +8,7 @@
 # script). Data and outputs are paths or URIs that the driver and every executor can reach: a
 # shared file system, hdfs://, s3a:// (with --hadoop-cloud for the magic committer) or gs://.
 #
-# Runs: spark-submit --master $NTK_MASTER --deploy-mode client|cluster --class org.ntkstudy.Main
+# Runs: spark-submit --master $NTK_MASTER --deploy-mode client|cluster --class org.ntkstudy.launch.Launcher
 #   --properties-file conf/spark-defaults.conf, then every setting of conf/cluster.conf as --conf
 #   (read next to this script, so it works from any directory), then the --conf's given here, the
 #   jar, JOB and its options.
@@ -94,7 +94,7 @@ add_line "$spark_submit"
 add_line --master "$NTK_MASTER"
 add_line --deploy-mode "$mode"
 add_line --name "ntk-$job"
-add_line --class org.ntkstudy.Main
+add_line --class org.ntkstudy.launch.Launcher
 add_line --properties-file "$root/conf/spark-defaults.conf"
 [ -z "$hadoop_cloud" ] || add_line --packages "org.apache.spark:spark-hadoop-cloud_2.12:$hadoop_cloud"
 add_confs

@@ -8,7 +8,7 @@
 # Data and outputs are URIs passed as job options (--data, --out, --train-dir, ...): s3a://,
 # gs:// or hdfs://, which every node can reach; not local paths.
 #
-# Runs: spark-submit --master yarn --deploy-mode cluster --class org.ntkstudy.Main
+# Runs: spark-submit --master yarn --deploy-mode cluster --class org.ntkstudy.launch.Launcher
 #   --properties-file conf/spark-defaults.conf, then every setting of conf/cluster.conf as --conf
 #   (both read next to this script, so it works from any directory), then the --conf's given here,
 #   the jar, JOB and its options.
@@ -73,7 +73,7 @@ add_line "$spark_submit"
 add_line --master yarn
 add_line --deploy-mode "$mode"
 add_line --name "ntk-$job"
-add_line --class org.ntkstudy.Main
+add_line --class org.ntkstudy.launch.Launcher
 add_line --properties-file "$root/conf/spark-defaults.conf"
 [ -z "$hadoop_cloud" ] || add_line --packages "org.apache.spark:spark-hadoop-cloud_2.12:$hadoop_cloud"
 add_confs

@@ -129,7 +129,7 @@ final class SparkHome {
     Path classes = projectRoot().resolve("target/classes");
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.ntkstudy.Main");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.ntkstudy.launch.Launcher");
     try (OutputStream out = Files.newOutputStream(jar);
         JarOutputStream jo = new JarOutputStream(out, manifest);
         Stream<Path> walk = Files.walk(classes)) {

@@ -314,7 +314,7 @@ class SubmitScriptsTest {
     SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
     assertEquals("yarn", s.option("--master"));
     assertEquals("cluster", s.option("--deploy-mode"));
-    assertEquals("org.ntkstudy.Main", s.option("--class"));
+    assertEquals("org.ntkstudy.launch.Launcher", s.option("--class"));
     Path props = Path.of(s.option("--properties-file"));
     assertTrue(props.isAbsolute(), props.toString());
     assertEquals(root.resolve("conf/spark-defaults.conf").toRealPath(), props.toRealPath());
@@ -373,7 +373,7 @@ class SubmitScriptsTest {
     Map<String, Object> step = emrStep(words(r.out()), "j-TESTCLUSTER");
     SparkSubmit s = sparkSubmit(stepArgs(step));
     assertEquals("cluster", s.option("--deploy-mode"));
-    assertEquals("org.ntkstudy.Main", s.option("--class"));
+    assertEquals("org.ntkstudy.launch.Launcher", s.option("--class"));
     assertEquals(null, s.option("--properties-file"), "the step has no local file to read");
     assertSettings(s.confs(), managed, "emr.sh --conf");
     for (String k : MODULE_KEYS) {
@@ -430,7 +430,7 @@ class SubmitScriptsTest {
     Gcloud g = gcloud(words(r.out()));
     assertEquals("test-cluster", g.flags().get("--cluster"));
     assertEquals("europe-west1", g.flags().get("--region"));
-    assertEquals("org.ntkstudy.Main", g.flags().get("--class"));
+    assertEquals("org.ntkstudy.launch.Launcher", g.flags().get("--class"));
     assertEquals(GCS_JAR, g.flags().get("--jars"));
     Map<String, String> props = gcloudDict(g.flags().get("--properties"));
     assertSettings(props, managed, "dataproc.sh --properties");
@@ -501,7 +501,7 @@ class SubmitScriptsTest {
     assertEquals("europe-west1", g.flags().get("--region"));
     assertEquals("1.2", g.flags().get("--version"));
     assertEquals(null, g.flags().get("--cluster"));
-    assertEquals("org.ntkstudy.Main", g.flags().get("--class"));
+    assertEquals("org.ntkstudy.launch.Launcher", g.flags().get("--class"));
     assertEquals(GCS_JAR, g.flags().get("--jars"));
     Map<String, String> props = gcloudDict(g.flags().get("--properties"));
     Map<String, String> want = new TreeMap<>(managed);
@@ -550,7 +550,7 @@ class SubmitScriptsTest {
     SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
     assertEquals("spark://master.example:7077", s.option("--master"));
     assertEquals("client", s.option("--deploy-mode"), "client by default: the driver's log on this terminal");
-    assertEquals("org.ntkstudy.Main", s.option("--class"));
+    assertEquals("org.ntkstudy.launch.Launcher", s.option("--class"));
     assertEquals(root.resolve("conf/spark-defaults.conf").toString(), s.option("--properties-file"));
     assertEquals(null, s.option("--packages"));
     assertSettings(s.confs(), cluster, "standalone.sh --conf from cluster.conf");
