@@ -571,8 +571,11 @@ class SubmitScriptsTest {
     assertEquals("/opt/spark/bin/spark-submit", w.get(0));
     SparkSubmit s = sparkSubmit(w.subList(1, w.size()));
     assertEquals("cluster", s.option("--deploy-mode"));
-    assertEquals(cluster.get("spark.driver.defaultJavaOptions") + " " + cluster.get("spark.driver.extraJavaOptions"),
+    String extra = cluster.get("spark.driver.extraJavaOptions");
+    assertEquals(cluster.get("spark.driver.defaultJavaOptions") + (extra == null ? "" : " " + extra),
         s.confs().get("spark.driver.extraJavaOptions"));
+    // Nothing a Java 11 JVM refuses before the launcher can say it needs Java 17.
+    assertFalse(cluster.values().stream().anyMatch(v -> v.contains("--enable-native-access")), cluster.toString());
     assertFalse(s.confs().containsKey("spark.driver.defaultJavaOptions"));
     assertEquals(cluster.get("spark.executor.defaultJavaOptions"), s.confs().get("spark.executor.defaultJavaOptions"));
 
