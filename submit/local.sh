@@ -5,12 +5,19 @@
 # repository (no Spark installation needed); runs the OpenBLAS bundled in the jar; installs the
 # Fashion-MNIST package when missing and running as root, else prints the command to run.
 # Environment: NTK_DRIVER_MEMORY (e.g. 12g; default 60% of RAM), NTK_MASTER (default local[*]),
-# NTK_BLAS (bundled, the default, or system), JAVA_HOME.
+# NTK_BLAS (bundled, the default, or system), NTK_SPARK (3, the default: Spark 3.5; 4: Spark 4.0),
+# JAVA_HOME.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/target/ntk-attention-0.1.0-SNAPSHOT.jar"
-cp_file="$root/target/local-classpath.txt"
+# NTK_SPARK=4 runs the Spark 4.0 build (mvn -Pspark4: Scala 2.13), kept apart in target/spark4/.
+case "${NTK_SPARK:-3}" in
+  3|3.5) build="$root/target"; profile=() ;;
+  4|4.0) build="$root/target/spark4"; profile=(-Pspark4) ;;
+  *) echo "[local.sh] NTK_SPARK must be 3 (Spark 3.5, the default) or 4 (Spark 4.0), got '$NTK_SPARK'" >&2; exit 2 ;;
+esac
+jar="$build/ntk-attention-0.1.0-SNAPSHOT.jar"
+cp_file="$build/local-classpath.txt"
 
 say() { echo "[local.sh] $*" >&2; }
 
@@ -94,8 +101,8 @@ fi
 
 # Build when the jar is missing or stale.
 if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]; then
-  say "building the jar (mvn package)"
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  say "building the jar (mvn ${profile[*]:+${profile[*]} }package)"
+  (cd "$root" && mvn -q -B -DskipTests "${profile[@]}" package) >&2
 fi
 
 mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
@@ -124,8 +131,8 @@ fi
 # sun.misc.Unsafe use is allowed without a warning.
 if [ "$java_feature" -ge 23 ]; then
   for h in api runtime; do
-    new_jar="$(ls "$root"/target/hadoop-java23/hadoop-client-$h-*.jar 2>/dev/null | head -1)"
-    [ -n "$new_jar" ] || { say "target/hadoop-java23 is missing: run mvn -B -DskipTests package"; exit 2; }
+    new_jar="$(ls "$build"/hadoop-java23/hadoop-client-$h-*.jar 2>/dev/null | head -1)"
+    [ -n "$new_jar" ] || { say "$build/hadoop-java23 is missing: run mvn -B -DskipTests ${profile[*]:+${profile[*]} }package"; exit 2; }
     classpath="$(sed "s#[^:]*/hadoop-client-$h-[0-9][^:]*\.jar#$new_jar#" <<<"$classpath")"
   done
   opens+=(--sun-misc-unsafe-memory-access=allow)
