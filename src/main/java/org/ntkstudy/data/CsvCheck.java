@@ -55,6 +55,12 @@ final class CsvCheck {
       int id = names.size();
       names.add(shown);
       HadoopIo.Opened f = HadoopIo.open(p, conf);
+      if (f.gzip && !HadoopIo.gzipByName(p)) {
+        f.close();
+        // Spark decompresses by the name only: it would read this file's compressed bytes as text.
+        throw new DataFormatException(shown + ": a gzip file without the .gz suffix: name it " + p.getName()
+            + ".gz (Spark decompresses by the name)");
+      }
       try (BufferedReader in = new BufferedReader(new InputStreamReader(f.in,
           StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
@@ -75,6 +81,12 @@ final class CsvCheck {
             throw new DataFormatException(shown + ": not a text CSV file: line " + line + " holds a zero byte");
           }
           if (fileHeader == null) {
+            if (line == 1 && text.startsWith("\uFEFF")) {
+              text = text.substring(1); // a byte-order mark, which Spark's reader drops too
+            }
+            if (text.isBlank()) {
+              continue; // Spark takes the first line that is not blank as the header
+            }
             fileHeader = split(text);
             if (header == null) {
               header = fileHeader;
@@ -96,6 +108,10 @@ final class CsvCheck {
             String c = cells[j].strip();
             if (c.isEmpty()) {
               throw new DataFormatException(shown + " line " + line + ", column '" + header[j] + "': no value");
+            }
+            if (isNonFinite(c)) {
+              throw new DataFormatException(shown + " line " + line + ", column '" + header[j] + "': " + c
+                  + " is not a finite number");
             }
             if (!isNumber(c)) {
               throw new DataFormatException(shown + " line " + line + ", column '" + header[j] + "': '" + abbreviate(c)
@@ -173,6 +189,11 @@ final class CsvCheck {
     }
     out.add(cell.toString());
     return out.toArray(String[]::new);
+  }
+
+  private static boolean isNonFinite(String c) {
+    String rest = c.startsWith("+") || c.startsWith("-") ? c.substring(1) : c;
+    return rest.equals("NaN") || rest.equals("Inf") || rest.equals("Infinity");
   }
 
   /** Whether a cell is a decimal number Spark reads as one (digits, a point, an exponent; NaN and Inf too). */

@@ -35,7 +35,12 @@ final class DiskSpace {
   static long free(FileSystem fs, Path where) {
     try {
       // A local file system reports 0 free for a path that does not exist yet: ask its nearest ancestor.
-      return fs.getStatus(existing(fs, where)).getRemaining();
+      Path at = existing(fs, where);
+      if ("file".equals(at.toUri().getScheme())) {
+        // What this user may write (Hadoop's figure counts the blocks reserved for root too).
+        return new java.io.File(at.toUri().getPath()).getUsableSpace();
+      }
+      return fs.getStatus(at).getRemaining();
     } catch (IOException | UnsupportedOperationException e) {
       LOG.warn("cannot tell the free space of {}: {}", where, e.getMessage());
       return -1;
@@ -71,7 +76,8 @@ final class DiskSpace {
   static boolean diskFull(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
-      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded")
+          || (m.contains("quota") && m.contains("is exceeded")))) { // HDFS: "The DiskSpace quota of … is exceeded"
         return true;
       }
     }

@@ -63,28 +63,33 @@ final class Owner {
    */
   static String liveWriter(FileSystem fs, Path tmp) {
     Path file = fileOf(tmp);
-    String text;
     FileStatus status;
     try {
       if (!fs.exists(file)) {
         return null;
       }
       status = fs.getFileStatus(file);
-      try (var in = fs.open(file)) {
-        text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      }
     } catch (IOException e) {
       return null;
     }
-    String[] f = text.split(" ", 3);
-    if (f.length < 3) {
-      return null;
+    String text;
+    try (var in = fs.open(file)) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      text = ""; // judged by its age below
     }
+    long age = System.currentTimeMillis() - status.getModificationTime();
+    String[] f = text.split(" ", 3);
     long pid;
     try {
-      pid = Long.parseLong(f[1]);
+      pid = f.length < 3 ? -1 : Long.parseLong(f[1]);
     } catch (NumberFormatException e) {
-      return null;
+      pid = -1;
+    }
+    if (pid < 0) {
+      // Caught while being written, or unreadable: alive while it is recent.
+      return age < STALE_MS ? "a run whose owner file " + fileOf(tmp).getName() + " was written " + age / 1000
+          + " s ago" : null;
     }
     String who = "process " + pid + " on " + f[0];
     if (f[0].equals(HOST)) {
@@ -94,7 +99,6 @@ final class Owner {
       Optional<ProcessHandle> h = ProcessHandle.of(pid);
       return h.isPresent() && h.get().isAlive() && f[2].equals(start(h.get())) ? who : null;
     }
-    long age = System.currentTimeMillis() - status.getModificationTime();
     return age < STALE_MS ? who + " (alive " + age / 1000 + " s ago)" : null;
   }
 
@@ -123,8 +127,12 @@ final class Owner {
 
   static void touch(FileSystem fs, Path tmp) {
     try {
-      // Written again rather than setTimes: object stores (s3a, gs) ignore a modification time.
-      if (fs.exists(tmp)) {
+      Path file = fileOf(tmp);
+      long before = fs.getFileStatus(file).getModificationTime();
+      long now = System.currentTimeMillis();
+      fs.setTimes(file, now, -1);
+      // Object stores (s3a, gs) keep no settable modification time: there it is written again.
+      if (fs.getFileStatus(file).getModificationTime() == before && fs.exists(tmp)) {
         claim(fs, tmp);
       }
     } catch (IOException | RuntimeException e) {

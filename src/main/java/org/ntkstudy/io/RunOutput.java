@@ -38,6 +38,7 @@ public final class RunOutput {
   private Fingerprint fingerprint;
   private boolean committed;
   private boolean resumable;
+  private boolean beating = true;
   /** Set when the run was abandoned and this folder removed: nothing more may be written to it. */
   private volatile boolean discarded;
   /** The bytes {@link #requireSpace} was told the run writes, or -1. */
@@ -100,8 +101,8 @@ public final class RunOutput {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
+      refuseIfWritten(fs, target, out); // first: a live --overwrite run may have moved the old output aside
       restoreReplaced(fs, target);
-      refuseIfWritten(fs, target, out);
       DiskSpace.require(fs, target, 0, "--out " + out);
       if (fs.exists(target)) {
         if (!fs.getFileStatus(target).isDirectory()) {
@@ -131,21 +132,24 @@ public final class RunOutput {
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
       fs.setWriteChecksum(false);
-      restoreReplaced(fs, target);
-      if (fs.exists(target)) {
-        throw new UserInputException("--out " + out + " is already complete: nothing to resume (pass --overwrite"
-            + " without --resume to recompute it)");
-      }
       refuseIfWritten(fs, target, out);
+      restoreReplaced(fs, target);
       DiskSpace.require(fs, target, 0, "--out " + out);
       Path newest = unfinished(fs, target);
+      boolean complete = fs.exists(target);
       if (newest == null) {
+        if (complete) {
+          throw new UserInputException("--out " + out + " is already complete: nothing to resume (pass --overwrite"
+              + " without --resume to recompute it)");
+        }
         LOG.info("nothing to resume for {}: starting afresh", target);
         return open(out, false, conf);
       }
-      LOG.info("resuming {} from {}", target, newest);
+      // An unfinished run beside a finished output was an --overwrite run: continued, it replaces it.
+      LOG.info("resuming {} from {}{}", target, newest, complete ? " (an --overwrite run: it replaces the"
+          + " finished output when complete)" : "");
       Owner.claim(fs, newest);
-      return registered(new RunOutput(fs, target, newest, false));
+      return registered(new RunOutput(fs, target, newest, complete));
     } catch (IOException e) {
       throw new UserInputException("cannot resume --out " + out + ": " + e.getMessage(), e);
     }
@@ -163,7 +167,8 @@ public final class RunOutput {
     for (FileStatus f : fs.listStatus(parent)) {
       if (f.isDirectory() && f.getPath().getName().startsWith(prefix)) {
         all.add(f);
-        if (newest == null || f.getModificationTime() > newest.getModificationTime()) {
+        // By the start time in the name: object stores list folders with no modification time.
+        if (newest == null || started(f, prefix) > started(newest, prefix)) {
           newest = f;
         }
       }
@@ -175,6 +180,17 @@ public final class RunOutput {
       }
     }
     return newest == null ? null : newest.getPath();
+  }
+
+  /** When the run that made folder {@code f} started (the base-36 milliseconds in its name), else its time. */
+  private static long started(FileStatus f, String prefix) {
+    String id = f.getPath().getName().substring(prefix.length());
+    int dash = id.indexOf('-');
+    try {
+      return Long.parseLong(dash < 0 ? id : id.substring(0, dash), 36);
+    } catch (NumberFormatException e) {
+      return f.getModificationTime();
+    }
   }
 
   /** The {@code .NAME.inprogress-*} folders beside {@code target} (none when its parent is missing). */
@@ -212,6 +228,11 @@ public final class RunOutput {
         continue; // goes with its folder
       }
       if (!owner) {
+        String writer = Owner.liveWriter(fs, p);
+        if (writer != null) {
+          throw new UserInputException("--out " + show(target) + " is being written by another run (" + writer
+              + ", into " + show(p) + "): wait for it to finish, or choose another --out");
+        }
         LOG.warn("removing {}, the unfinished output of an earlier run that did not finish (--resume would have"
             + " continued it)", show(p));
         Owner.release(fs, p);
@@ -432,14 +453,20 @@ public final class RunOutput {
 
   /** The run ends unfinished and this folder is kept for {@code --resume}: nobody writes it now. */
   void release() {
-    Owner.stop(this);
+    stopBeating();
     Owner.release(fs, tmp);
+  }
+
+  /** No heartbeat rewrites the owner file after this returns. */
+  private synchronized void stopBeating() {
+    beating = false;
+    Owner.stop(this);
   }
 
   /** The run ends unfinished and this folder cannot be resumed: it is removed. */
   void discard() {
     discarded = true;
-    Owner.stop(this);
+    stopBeating();
     try {
       fs.delete(tmp, true);
     } catch (IOException e) {
@@ -448,8 +475,10 @@ public final class RunOutput {
     Owner.release(fs, tmp);
   }
 
-  void touchOwner() {
-    Owner.touch(fs, tmp);
+  synchronized void touchOwner() {
+    if (beating) {
+      Owner.touch(fs, tmp);
+    }
   }
 
   /** A location as a person reads it: local paths without "file:". */
@@ -531,6 +560,14 @@ public final class RunOutput {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);
     }
+    // The shutdown hook's abandon and this commit exclude each other: a SIGTERM during the rename
+    // neither deletes a folder being renamed nor reports a finished output as removed.
+    synchronized (OpenOutputs.class) {
+      return commitLocked();
+    }
+  }
+
+  private Path commitLocked() {
     if (discarded) {
       throw new IllegalStateException("the run was stopped and " + tmp + " removed");
     }
@@ -578,7 +615,7 @@ public final class RunOutput {
         fs.delete(aside, true);
       }
       committed = true;
-      Owner.stop(this);
+      stopBeating();
       OpenOutputs.closed(this);
       Owner.release(fs, tmp);
       // The finished cells are bookkeeping for a resumed run: they go once the output is complete.

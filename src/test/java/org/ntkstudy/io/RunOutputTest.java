@@ -92,4 +92,29 @@ class RunOutputTest {
     var e = assertThrows(UserInputException.class, () -> RunOutput.open(f.toString(), true, conf));
     assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
   }
+
+  /** The --resume command printed after a failed --overwrite run continues it and replaces the old output. */
+  @Test
+  void aResumedOverwriteRunReplacesTheFinishedOutput(@TempDir Path dir) throws Exception {
+    OpenOutputs.begin(null);
+    String out = dir.resolve("o").toString();
+    RunOutput first = RunOutput.open(out, false, conf);
+    first.writeText("old.txt", "old");
+    first.commit();
+
+    RunOutput failed = RunOutput.open(out, true, conf).resumable();
+    failed.writeText("piece.txt", "kept");
+    assertTrue(OpenOutputs.abandon(false).contains("to continue"), "kept for --resume");
+    assertEquals("old", Files.readString(dir.resolve("o/old.txt")), "the finished output is untouched");
+
+    RunOutput resumed = RunOutput.resume(out, conf);
+    assertTrue(resumed.exists("piece.txt"), "the kept piece is there");
+    resumed.writeText("new.txt", "new");
+    resumed.commit();
+    assertEquals("kept", Files.readString(dir.resolve("o/piece.txt")));
+    assertFalse(Files.exists(dir.resolve("o/old.txt")), "replaced whole");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of("o"), s.map(p -> p.getFileName().toString()).toList(), "nothing left beside it");
+    }
+  }
 }
