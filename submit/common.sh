@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What submit/yarn.sh, submit/emr.sh and submit/dataproc.sh share; each sources this file, which
+# What submit/standalone.sh, yarn.sh, emr.sh and dataproc.sh share; each sources this file, which
 # sits beside them (it is not a command of its own). It provides:
 #   root, script, jar_name, jobs  the project root (the folder above this file, so conf/ is found
 #                   from any directory), the sourcing script's name (e.g. yarn.sh, for messages),
@@ -12,6 +12,8 @@
 #                   many arguments they took (the caller then does shift "$parsed"; the rest go to
 #                   the job verbatim)
 #   read_deploy_mode  mode from NTK_DEPLOY_MODE: cluster (default) or client
+#   local_jar [uri-ok]  jar: NTK_JAR or target/'s jar, built first when missing (noted with
+#                   --dry-run); with uri-ok a URI is taken as it is
 #   remote_jar_uri COPY DIR  jar_uri from NTK_JAR_URI; unset, a placeholder DIR/$jar_name with
 #                   --dry-run, else an error saying how to upload it with COPY (e.g. aws s3 cp)
 #   read_conf FILE  appends FILE's `key value` settings to conf_keys/conf_vals (a later key
@@ -85,6 +87,26 @@ parse_args() {
 read_deploy_mode() {
   mode="${NTK_DEPLOY_MODE:-cluster}"
   case "$mode" in cluster|client) ;; *) die "NTK_DEPLOY_MODE must be cluster or client, not '$mode'" ;; esac
+}
+
+# --- the jar spark-submit reads (YARN, standalone) ---------------------------------------------
+local_jar() {
+  jar="${NTK_JAR:-$root/target/$jar_name}"
+  # With "uri-ok" a URI (hdfs://, …) is passed on as it is: spark-submit fetches it.
+  if [ "${1:-}" = uri-ok ] && [[ "$jar" == *://* ]]; then
+    return 0
+  fi
+  if [ ! -f "$jar" ]; then
+    if [ -n "${NTK_JAR:-}" ]; then
+      if [ "$dry_run" = 1 ]; then note "NTK_JAR=$jar does not exist"; else die "NTK_JAR=$jar does not exist"; fi
+    elif [ "$dry_run" = 1 ]; then
+      note "$jar is missing: a real run builds it first (mvn -q -B -DskipTests package)"
+    else
+      note "building the jar (mvn -q -B -DskipTests package)"
+      (cd "$root" && mvn -q -B -DskipTests package) >&2
+      [ -f "$jar" ] || die "the build did not produce $jar"
+    fi
+  fi
 }
 
 # --- the jar's URI on the cluster's storage (EMR, Dataproc) -------------------------------------

@@ -75,18 +75,7 @@ if [ "$mode" = cluster ] && conf_value spark.driver.defaultJavaOptions; then
 fi
 
 # --- the jar -----------------------------------------------------------------------------------
-jar="${NTK_JAR:-$root/target/$jar_name}"
-if [ ! -f "$jar" ] && [[ "$jar" != *://* ]]; then
-  if [ -n "${NTK_JAR:-}" ]; then
-    if [ "$dry_run" = 1 ]; then note "NTK_JAR=$jar does not exist"; else die "NTK_JAR=$jar does not exist"; fi
-  elif [ "$dry_run" = 1 ]; then
-    note "$jar is missing: a real run builds it first (mvn -q -B -DskipTests package)"
-  else
-    note "building the jar (mvn -q -B -DskipTests package)"
-    (cd "$root" && mvn -q -B -DskipTests package) >&2
-    [ -f "$jar" ] || die "the build did not produce $jar"
-  fi
-fi
+local_jar uri-ok
 
 # --- the command, one option per printed line ---------------------------------------------------
 new_command
