@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.Path;
  * column. Also records where each data row is, so that later errors (a label out of range, a value
  * outside [0, 1]) name the line too.
  */
-final class CsvCheck {
+public final class CsvCheck {
   private CsvCheck() {}
 
   /** Where each data row is, in file order: row r is {@code files[fileOf[r]]} line {@code lineOf[r]}. */
@@ -163,7 +163,7 @@ final class CsvCheck {
   }
 
   /** The values of one CSV line: commas outside double quotes separate; "" inside quotes is a quote. */
-  static String[] split(String line) {
+  public static String[] split(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder cell = new StringBuilder();
     boolean quoted = false;

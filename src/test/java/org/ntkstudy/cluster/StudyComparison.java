@@ -147,33 +147,9 @@ final class StudyComparison {
     }
   }
 
-  /** One CSV line's cells (RFC 4180 quotes: "a,b" and "" inside). */
+  /** One CSV line's cells, split as the project's CSV check splits them. */
   static List<String> splitCsv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cell.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(ch);
-      }
-    }
-    out.add(cell.toString());
-    return out;
+    return List.of(org.ntkstudy.data.CsvCheck.split(line));
   }
 
   private void cell(String place, String where, String a, String b) {
