@@ -66,7 +66,7 @@ public final class RunOutput {
       fs.setWriteChecksum(false);
       Path parent = target.getParent();
       // A fresh run starts afresh: unfinished folders of runs that died, and their cells, go.
-      removeAbandoned(fs, target);
+      Siblings.removeAbandoned(fs, target);
       fs.delete(cellStore(target), true);
       String id = Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
       Path tmp = new Path(parent, "." + target.getName() + ".inprogress-" + id);
@@ -101,8 +101,8 @@ public final class RunOutput {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
-      refuseIfWritten(fs, target, out); // first: a live --overwrite run may have moved the old output aside
-      restoreReplaced(fs, target);
+      Siblings.refuseIfWritten(fs, target, out); // first: a live --overwrite run may have moved the old output aside
+      Siblings.restoreReplaced(fs, target);
       DiskSpace.require(fs, target, 0, "--out " + out);
       if (fs.exists(target)) {
         if (!fs.getFileStatus(target).isDirectory()) {
@@ -132,10 +132,10 @@ public final class RunOutput {
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
       fs.setWriteChecksum(false);
-      refuseIfWritten(fs, target, out);
-      restoreReplaced(fs, target);
+      Siblings.refuseIfWritten(fs, target, out);
+      Siblings.restoreReplaced(fs, target);
       DiskSpace.require(fs, target, 0, "--out " + out);
-      Path newest = unfinished(fs, target);
+      Path newest = Siblings.unfinished(fs, target);
       boolean complete = fs.exists(target);
       if (newest == null) {
         if (complete) {
@@ -155,122 +155,12 @@ public final class RunOutput {
     }
   }
 
-  /** The newest {@code .NAME.inprogress-*} folder beside {@code target} (others deleted), or null. */
-  private static Path unfinished(FileSystem fs, Path target) throws IOException {
-    Path parent = target.getParent();
-    if (!fs.exists(parent)) {
-      return null;
-    }
-    String prefix = "." + target.getName() + ".inprogress-";
-    FileStatus newest = null;
-    List<FileStatus> all = new ArrayList<>();
-    for (FileStatus f : fs.listStatus(parent)) {
-      if (f.isDirectory() && f.getPath().getName().startsWith(prefix)) {
-        all.add(f);
-        // By the start time in the name: object stores list folders with no modification time.
-        if (newest == null || started(f, prefix) > started(newest, prefix)) {
-          newest = f;
-        }
-      }
-    }
-    for (FileStatus f : all) {
-      if (f != newest) {
-        fs.delete(f.getPath(), true);
-        Owner.release(fs, f.getPath());
-      }
-    }
-    return newest == null ? null : newest.getPath();
-  }
-
-  /** When the run that made folder {@code f} started (the base-36 milliseconds in its name), else its time. */
-  private static long started(FileStatus f, String prefix) {
-    String id = f.getPath().getName().substring(prefix.length());
-    int dash = id.indexOf('-');
-    try {
-      return Long.parseLong(dash < 0 ? id : id.substring(0, dash), 36);
-    } catch (NumberFormatException e) {
-      return f.getModificationTime();
-    }
-  }
-
-  /** The {@code .NAME.inprogress-*} folders beside {@code target} (none when its parent is missing). */
-  private static List<Path> inProgress(FileSystem fs, Path target) throws IOException {
-    List<Path> out = new ArrayList<>();
-    Path parent = target.getParent();
-    if (parent != null && fs.exists(parent)) {
-      String prefix = "." + target.getName() + ".inprogress-";
-      for (FileStatus f : fs.listStatus(parent)) {
-        String name = f.getPath().getName();
-        if (name.startsWith(prefix) && (f.isDirectory() || name.endsWith(Owner.SUFFIX))) {
-          out.add(f.getPath());
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Refuses when another live run is writing {@code target} (two runs on one --out). */
-  private static void refuseIfWritten(FileSystem fs, Path target, String out) throws IOException {
-    for (Path p : inProgress(fs, target)) {
-      String writer = p.getName().endsWith(Owner.SUFFIX) ? null : Owner.liveWriter(fs, p);
-      if (writer != null) {
-        throw new UserInputException("--out " + out + " is being written by another run (" + writer + ", into "
-            + show(p) + "): wait for it to finish, or choose another --out");
-      }
-    }
-  }
-
-  /** Removes the unfinished folders (and owner files) that runs which died left beside {@code target}. */
-  private static void removeAbandoned(FileSystem fs, Path target) throws IOException {
-    for (Path p : inProgress(fs, target)) {
-      boolean owner = p.getName().endsWith(Owner.SUFFIX);
-      if (owner && fs.exists(new Path(p.getParent(), p.getName().substring(0, p.getName().length() - Owner.SUFFIX.length())))) {
-        continue; // goes with its folder
-      }
-      if (!owner) {
-        String writer = Owner.liveWriter(fs, p);
-        if (writer != null) {
-          throw new UserInputException("--out " + show(target) + " is being written by another run (" + writer
-              + ", into " + show(p) + "): wait for it to finish, or choose another --out");
-        }
-        LOG.warn("removing {}, the unfinished output of an earlier run that did not finish (--resume would have"
-            + " continued it)", show(p));
-        Owner.release(fs, p);
-      }
-      fs.delete(p, true);
-    }
-  }
-
-  /**
-   * Puts back a finished output that an {@code --overwrite} run moved aside
-   * ({@code .NAME.replaced-*}) and was killed before its own folder took its place; when the new
-   * one did take it, the old copy is only deleted.
-   */
-  private static void restoreReplaced(FileSystem fs, Path target) throws IOException {
-    Path parent = target.getParent();
-    if (parent == null || !fs.exists(parent)) {
-      return;
-    }
-    String prefix = "." + target.getName() + ".replaced-";
-    for (FileStatus f : fs.listStatus(parent)) {
-      if (!f.getPath().getName().startsWith(prefix)) {
-        continue;
-      }
-      if (!fs.exists(target) && fs.rename(f.getPath(), target)) {
-        LOG.warn("restored {}: an --overwrite run was stopped while replacing it, and its previous results are"
-            + " back", show(target));
-      } else {
-        fs.delete(f.getPath(), true);
-      }
-    }
-  }
-
   /** Deletes every unfinished temporary folder of {@code out} (a part that cannot resume restarts clean). */
   public static void discardUnfinished(String out, Configuration conf) {
     try {
       Path target = new Path(out);
       FileSystem fs = target.getFileSystem(conf);
-      Path newest = unfinished(fs, fs.makeQualified(target));
+      Path newest = Siblings.unfinished(fs, fs.makeQualified(target));
       if (newest != null) {
         fs.delete(newest, true);
         Owner.release(fs, newest);
