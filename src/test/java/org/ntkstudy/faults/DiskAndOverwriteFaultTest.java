@@ -123,7 +123,7 @@ class DiskAndOverwriteFaultTest {
     ProcessFaultTest.Outcome first = ProcessFaultTest.inProcess("spectrum", "--dataset", "mnist", "--data",
         data.toString(), "--n", "300", "--n-test", "10", "--out", out.toString());
     assertEquals(0, first.code(), first.err());
-    Map<String, byte[]> before = ProcessFaultTest.results(out);
+    Map<String, byte[]> before = TestData.resultFiles(out);
 
     CompletableFuture<ProcessFaultTest.Outcome> run = CompletableFuture.supplyAsync(() ->
         ProcessFaultTest.inProcess("spectrum", "--dataset", "mnist", "--data", data.toString(), "--n", "1400",
@@ -144,7 +144,7 @@ class DiskAndOverwriteFaultTest {
           + " ("), o.err());
       assertTrue(o.err().matches("(?s).* written, about 1\\d\\.\\d MB needed, \\d+ KB free\\) was removed\\s*"), o.err());
       assertEquals(List.of("filler", "spec"), list(disk), "only the old output and the filler are left");
-      Map<String, byte[]> after = ProcessFaultTest.results(out);
+      Map<String, byte[]> after = TestData.resultFiles(out);
       assertEquals(before.keySet(), after.keySet());
       before.forEach((f, b) -> org.junit.jupiter.api.Assertions.assertArrayEquals(b, after.get(f), f));
     } finally {
@@ -159,7 +159,7 @@ class DiskAndOverwriteFaultTest {
     String[] args = {"spectrum", "--dataset", "mnist", "--data", data.toString(), "--n", "100", "--n-test", "10",
         "--out", out.toString()};
     assertEquals(0, ProcessFaultTest.inProcess(args).code());
-    Map<String, byte[]> before = ProcessFaultTest.results(out);
+    Map<String, byte[]> before = TestData.resultFiles(out);
     String manifest = Files.readString(out.resolve("manifest.json"));
 
     KillPoints.arm("between-renames kept");
@@ -181,7 +181,7 @@ class DiskAndOverwriteFaultTest {
     assertEquals(2, o.code(), o.err());
     assertTrue(o.err().contains("already exists"), o.err());
     assertEquals(manifest, Files.readString(out.resolve("manifest.json")), "the old output is back, whole");
-    Map<String, byte[]> after = ProcessFaultTest.results(out);
+    Map<String, byte[]> after = TestData.resultFiles(out);
     assertEquals(before.keySet(), after.keySet());
     before.forEach((f, b) -> org.junit.jupiter.api.Assertions.assertArrayEquals(b, after.get(f), f));
     assertEquals(0, list(dir).stream().filter(n -> n.startsWith(".kept.replaced-")).count());

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -184,26 +183,13 @@ class ProcessFaultTest {
 
   /** Every CSV and .npy of two outputs, byte for byte. */
   static void assertSameResults(Path a, Path b) throws IOException {
-    Map<String, byte[]> fa = results(a);
-    Map<String, byte[]> fb = results(b);
+    Map<String, byte[]> fa = TestData.resultFiles(a);
+    Map<String, byte[]> fb = TestData.resultFiles(b);
     assertEquals(fa.keySet(), fb.keySet());
     assertTrue(fa.size() >= 3, "compared " + fa.keySet());
     for (String f : fa.keySet()) {
       assertArrayEquals(fa.get(f), fb.get(f), f + " differs from the uninterrupted run");
     }
-  }
-
-  static Map<String, byte[]> results(Path d) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(d)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String rel = d.relativize(f).toString();
-        if (rel.endsWith(".csv") || rel.endsWith(".npy")) {
-          out.put(rel, Files.readAllBytes(f));
-        }
-      }
-    }
-    return out;
   }
 
   record Outcome(int code, String err) {}

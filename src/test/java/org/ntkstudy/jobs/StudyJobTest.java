@@ -32,16 +32,7 @@ import org.ntkstudy.testing.TinyStudy;
 class StudyJobTest {
   /** Every result file of a study folder (CSV, .npy, .json without the volatile keys), by relative path. */
   static Map<String, byte[]> results(Path dir) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String rel = dir.relativize(f).toString();
-        if (rel.endsWith(".csv") || rel.endsWith(".npy")) {
-          out.put(rel, Files.readAllBytes(f));
-        }
-      }
-    }
-    return out;
+    return TestData.resultFiles(dir);
   }
 
   @Test

@@ -47,6 +47,20 @@ public final class TestData {
     Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
   }
 
+  /** Every CSV and .npy under an output folder, by relative path: what resume tests compare byte for byte. */
+  public static java.util.Map<String, byte[]> resultFiles(Path dir) throws IOException {
+    java.util.Map<String, byte[]> out = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = dir.relativize(f).toString();
+        if (rel.endsWith(".csv") || rel.endsWith(".npy")) {
+          out.put(rel, Files.readAllBytes(f));
+        }
+      }
+    }
+    return out;
+  }
+
   /** True when the Debian Fashion-MNIST package is installed; under CI=true its absence fails. */
   /** Random targets: ±1 for one output, one-hot rows for several. */
   public static org.ntkstudy.math.Matrix targets(java.util.Random r, int rows, int outputs) {
