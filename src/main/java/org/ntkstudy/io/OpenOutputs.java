@@ -18,7 +18,6 @@ public final class OpenOutputs {
   private static final List<RunOutput> OPEN = new ArrayList<>();
   private static String resumeCommand;
   private static boolean hookInstalled;
-  private static volatile boolean abandoning;
 
   private OpenOutputs() {}
 
@@ -30,7 +29,6 @@ public final class OpenOutputs {
   public static synchronized void begin(String resumeCommand) {
     forget();
     OpenOutputs.resumeCommand = resumeCommand;
-    abandoning = false;
     installHook();
   }
 
@@ -54,11 +52,6 @@ public final class OpenOutputs {
     OPEN.clear();
   }
 
-  /** True once this process has begun abandoning its outputs (a signal, or a failure being reported). */
-  public static boolean abandoning() {
-    return abandoning;
-  }
-
   /**
    * Ends every output this process still has open, the innermost first (a study's parts before the
    * study): one that cannot be resumed is removed, one that can is kept. Each output is handled
@@ -69,7 +62,6 @@ public final class OpenOutputs {
    * @return what the user should be told, as clauses of one line ("" when nothing was open)
    */
   public static synchronized String abandon(boolean diskFull) {
-    abandoning = true;
     List<String> removed = new ArrayList<>();
     RunOutput kept = null;
     for (int i = OPEN.size() - 1; i >= 0; i--) {
@@ -104,15 +96,13 @@ public final class OpenOutputs {
       return;
     }
     hookInstalled = true;
-    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(OpenOutputs::onShutdown, HOOK_PRIORITY);
+    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(OpenOutputs::interrupted, HOOK_PRIORITY);
   }
 
-  /** SIGINT, SIGTERM (or System.exit with outputs still open): the same clean-up as a failure. */
-  private static void onShutdown() {
-    interrupted();
-  }
-
-  /** The run was interrupted: its outputs are abandoned (once) and the user told what became of them. */
+  /**
+   * The run was interrupted (SIGINT, SIGTERM, or System.exit with outputs still open; the shutdown
+   * hook calls this): its outputs are abandoned (once) and the user told what became of them.
+   */
   public static void interrupted() {
     String told;
     synchronized (OpenOutputs.class) {
